@@ -1,0 +1,51 @@
+/* model/drivers/loopback.c - lo, the first device of every namespace.
+ *
+ * Mirrors loopback_net_init() (drivers/net/loopback.c): registered when the
+ * namespace is created, with ifindex 1 (LOOPBACK_IFINDEX), type
+ * ARPHRD_LOOPBACK, IFF_LOOPBACK, MTU 65536, an all-zero address, qdisc
+ * noqueue once up. It starts down, as in a fresh namespace.
+ */
+#include <linux/if_arp.h>
+
+#include "model/internal.h"
+
+static const struct net_device_ops loopback_ops = {
+	.kind = NULL,
+	.default_qdisc = "noqueue",
+};
+
+int loopback_net_init(struct net *net);
+
+/* loopback_net_init - create and register lo in @net (no listeners exist yet,
+ * so its RTM_NEWLINK reaches nobody). */
+int loopback_net_init(struct net *net)
+{
+	struct net_device *dev = alloc_netdev(net, "lo", &loopback_ops, 0);
+	struct kernel *k = net->k;
+	bool locked = rtnl_is_locked(k);
+	int err;
+
+	if (!dev)
+		return -ENOMEM;
+	dev->type = ARPHRD_LOOPBACK;
+	dev->flags = IFF_LOOPBACK;
+	dev->mtu = 65536;
+	dev->max_mtu = 65536;
+	dev->priv_flags_no_queue = 1;
+	dev->tx_queue_len = 1000;
+	memset(dev->addr, 0, sizeof(dev->addr));
+	memset(dev->broadcast, 0, sizeof(dev->broadcast));
+	dev->addr_assign_type = 0;
+	dev->ifindex = 1;
+	/* Namespace creation runs outside any task: mark RTNL as held for the
+	 * registration's assertions without going through the lock. */
+	k->rtnl.locked = true;
+	err = register_netdevice(dev);
+	k->rtnl.locked = locked;
+	if (err)
+		free_netdev(dev);
+	else
+		net->loopback_dev = dev;
+	net->ifindex = 1;
+	return err;
+}

@@ -1,0 +1,308 @@
+/* model/rtnetlink.c - rtnetlink dispatch, the link message fill, notifications.
+ *
+ * Mirrors three parts of net/core/rtnetlink.c:
+ *  - rtnetlink_rcv_msg(): the handler table (which requests exist, which
+ *    take RTNL), GET kinds with NLM_F_DUMP started as dumps, everything else
+ *    run as a doit inside one rtnl_lock()/rtnl_unlock() cycle;
+ *  - rtnl_fill_ifinfo(): the one fill function shared by GETLINK replies,
+ *    dump entries and RTM_NEWLINK/RTM_DELLINK notifications, so the three
+ *    never disagree (attribute set of v5.8..v6.18 for the devices we model);
+ *  - rtmsg_ifinfo*() and rtnetlink_event(): which netdevice events become
+ *    an RTM_NEWLINK (kernel.md §4.2), and the drop for devices that are not
+ *    registered.
+ * The link handlers themselves are in rtnetlink_link.c.
+ */
+#include <stdlib.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/snmp.h>
+
+#include "model/internal.h"
+#include "model/rtnetlink.h"
+
+#define MSG_SCRATCH 8192
+
+/* ---- rtnl_fill_ifinfo ------------------------------------------------------------ */
+
+static bool put_af_spec(struct nlmsghdr *nlh, size_t cap, const struct net_device *dev)
+{
+	static const unsigned char zeros[512];
+	struct nlattr *af, *inet, *inet6;
+	uint32_t flags6 = 0x80000000;	/* IF_READY */
+	struct ifla_cacheinfo ci = { .max_reasm_len = 65535, .reachable_time = 30000,
+				     .retrans_time = 1000 };
+
+	(void)dev;
+	af = mnl_attr_nest_start_check(nlh, cap, IFLA_AF_SPEC);
+	if (!af)
+		return false;
+	inet = mnl_attr_nest_start_check(nlh, cap, AF_INET);
+	if (!inet || !mnl_attr_put_check(nlh, cap, IFLA_INET_CONF, 4 * IPV4_DEVCONF_MAX, zeros))
+		return false;
+	mnl_attr_nest_end(nlh, inet);
+	inet6 = mnl_attr_nest_start_check(nlh, cap, AF_INET6);
+	if (!inet6 || !mnl_attr_put_u32_check(nlh, cap, IFLA_INET6_FLAGS, flags6) ||
+	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_CACHEINFO, sizeof(ci), &ci) ||
+	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_CONF, 4 * DEVCONF_MAX, zeros) ||
+	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_STATS, 8 * __IPSTATS_MIB_MAX, zeros) ||
+	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_ICMP6STATS, 8 * __ICMP6_MIB_MAX, zeros) ||
+	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_TOKEN, 16, zeros) ||
+	    !mnl_attr_put_u8_check(nlh, cap, IFLA_INET6_ADDR_GEN_MODE, 0))
+		return false;
+	mnl_attr_nest_end(nlh, inet6);
+	mnl_attr_nest_end(nlh, af);
+	return true;
+}
+
+/* rtnl_fill_ifinfo - one link message for @dev as seen from namespace @net,
+ * at the end of @buf (capacity @cap). Returns the message length, or
+ * -EMSGSIZE if it does not fit (nothing is left in @buf then).
+ *
+ *   nlmsghdr | ifinfomsg {family, type, index, flags, change} | attributes:
+ *   IFNAME TXQLEN OPERSTATE LINKMODE MTU MIN_MTU MAX_MTU GROUP PROMISCUITY
+ *   NUM_TX_QUEUES GSO_MAX_SEGS GSO_MAX_SIZE NUM_RX_QUEUES [MASTER] [LINK]
+ *   CARRIER QDISC CARRIER_CHANGES PROTO_DOWN CARRIER_UP_COUNT
+ *   CARRIER_DOWN_COUNT MAP ADDRESS BROADCAST STATS64 STATS XDP [LINKINFO]
+ *   [LINK_NETNSID] [NEW_NETNSID NEW_IFINDEX] AF_SPEC
+ */
+int rtnl_fill_ifinfo(void *buf, size_t cap, const struct rtnl_fill_args *a)
+{
+	const struct net_device *dev = a->dev;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct rtnl_link_stats64 st64 = {
+		.rx_packets = dev->stats.rx_packets, .tx_packets = dev->stats.tx_packets,
+		.rx_bytes = dev->stats.rx_bytes, .tx_bytes = dev->stats.tx_bytes,
+	};
+	struct rtnl_link_stats st = {
+		.rx_packets = (uint32_t)dev->stats.rx_packets,
+		.tx_packets = (uint32_t)dev->stats.tx_packets,
+		.rx_bytes = (uint32_t)dev->stats.rx_bytes,
+		.tx_bytes = (uint32_t)dev->stats.tx_bytes,
+	};
+	struct rtnl_link_ifmap map = { 0 };
+	int iflink = dev_get_iflink(dev);
+	struct nlattr *nest;
+	bool ok;
+
+	if (cap < NLMSG_HDRLEN + sizeof(*ifm))
+		return -EMSGSIZE;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (uint16_t)a->type;
+	nlh->nlmsg_flags = (uint16_t)a->flags;
+	nlh->nlmsg_seq = a->seq;
+	nlh->nlmsg_pid = a->portid;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_type = dev->type;
+	ifm->ifi_index = dev->ifindex;
+	ifm->ifi_flags = dev_get_flags(dev);
+	ifm->ifi_change = a->change;
+
+	ok = mnl_attr_put_strz_check(nlh, cap, IFLA_IFNAME, dev->name) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_TXQLEN, dev->tx_queue_len) &&
+	     mnl_attr_put_u8_check(nlh, cap, IFLA_OPERSTATE,
+				   netif_running(dev) ? dev->operstate : IF_OPER_DOWN) &&
+	     mnl_attr_put_u8_check(nlh, cap, IFLA_LINKMODE, dev->link_mode) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_MTU, dev->mtu) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_MIN_MTU, dev->min_mtu) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_MAX_MTU, dev->max_mtu) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_GROUP, (uint32_t)dev->group) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_PROMISCUITY,
+				    (dev->gflags & IFF_PROMISC) ? 1 : 0) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_NUM_TX_QUEUES, 1) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_GSO_MAX_SEGS, 65535) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_GSO_MAX_SIZE, 65536) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_NUM_RX_QUEUES, 1);
+	if (ok && dev->master)
+		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_MASTER, (uint32_t)dev->master->ifindex);
+	if (ok && iflink != dev->ifindex)
+		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_LINK, (uint32_t)iflink);
+	ok = ok && mnl_attr_put_u8_check(nlh, cap, IFLA_CARRIER, netif_carrier_ok(dev)) &&
+	     mnl_attr_put_strz_check(nlh, cap, IFLA_QDISC, dev->qdisc) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_CARRIER_CHANGES,
+				    dev->carrier_up_count + dev->carrier_down_count) &&
+	     mnl_attr_put_u8_check(nlh, cap, IFLA_PROTO_DOWN, dev->proto_down) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_CARRIER_UP_COUNT, dev->carrier_up_count) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_CARRIER_DOWN_COUNT,
+				    dev->carrier_down_count);
+	if (ok && a->event)
+		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_EVENT, a->event);
+	ok = ok && mnl_attr_put_check(nlh, cap, IFLA_MAP, sizeof(map), &map);
+	if (ok && dev->addr_len)
+		ok = mnl_attr_put_check(nlh, cap, IFLA_ADDRESS, dev->addr_len, dev->addr) &&
+		     mnl_attr_put_check(nlh, cap, IFLA_BROADCAST, dev->addr_len, dev->broadcast);
+	ok = ok && mnl_attr_put_check(nlh, cap, IFLA_STATS64, sizeof(st64), &st64) &&
+	     mnl_attr_put_check(nlh, cap, IFLA_STATS, sizeof(st), &st);
+	if (ok) {
+		nest = mnl_attr_nest_start_check(nlh, cap, IFLA_XDP);
+		ok = nest && mnl_attr_put_u8_check(nlh, cap, IFLA_XDP_ATTACHED, 0);
+		if (ok)
+			mnl_attr_nest_end(nlh, nest);
+	}
+	if (ok && dev->ops->kind) {
+		nest = mnl_attr_nest_start_check(nlh, cap, IFLA_LINKINFO);
+		ok = nest && mnl_attr_put_strz_check(nlh, cap, IFLA_INFO_KIND, dev->ops->kind);
+		if (ok)
+			mnl_attr_nest_end(nlh, nest);
+	}
+	if (ok && dev->ops->get_link_net) {
+		/* rtnl_fill_link_netnsid: the link device's namespace if it
+		 * is not the device's own, by its id in the receiver's */
+		struct net *link_net = dev->ops->get_link_net(dev);
+
+		if (link_net && link_net != dev->net)
+			ok = mnl_attr_put_u32_check(nlh, cap, IFLA_LINK_NETNSID,
+						    (uint32_t)peernet2id_alloc(a->net, link_net));
+	}
+	if (ok && a->new_nsid_set)
+		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_NEW_NETNSID, (uint32_t)a->new_nsid) &&
+		     mnl_attr_put_u32_check(nlh, cap, IFLA_NEW_IFINDEX, (uint32_t)a->new_ifindex);
+	ok = ok && put_af_spec(nlh, cap, dev);
+	if (!ok)
+		return -EMSGSIZE;
+	return (int)nlh->nlmsg_len;
+}
+
+/* rtnl_fill_to_skb - fill a message for @a into a new skb of exact size. */
+struct nl_skb *rtnl_fill_to_skb(const struct rtnl_fill_args *a)
+{
+	char *scratch = malloc(MSG_SCRATCH);
+	struct nl_skb *skb = NULL;
+	int len;
+
+	if (!scratch)
+		return NULL;
+	len = rtnl_fill_ifinfo(scratch, MSG_SCRATCH, a);
+	if (!WARN_ON(len < 0)) {
+		skb = nl_skb_alloc((size_t)len);
+		if (skb)
+			memcpy(nl_skb_put(skb, (size_t)len), scratch, (size_t)len);
+	}
+	free(scratch);
+	return skb;
+}
+
+/* ---- notifications -------------------------------------------------------------- */
+
+static void rtmsg_ifinfo_send(int type, struct net_device *dev, unsigned int change,
+			      int event, bool newnet, int new_nsid, int new_ifindex)
+{
+	struct rtnl_fill_args a = {
+		.dev = dev, .net = dev->net, .type = type, .change = change,
+		.event = (uint32_t)event, .new_nsid_set = newnet, .new_nsid = new_nsid,
+		.new_ifindex = new_ifindex,
+	};
+	struct nl_skb *skb = rtnl_fill_to_skb(&a);
+
+	if (!skb) {
+		netlink_sock_set_err_all(dev->net, RTNLGRP_LINK, ENOBUFS);
+		return;
+	}
+	netlink_broadcast(dev->net, skb, 0, RTNLGRP_LINK);
+}
+
+/* rtmsg_ifinfo - notify RTNLGRP_LINK of @dev's new state; dropped silently
+ * unless the device is registered (rtmsg_ifinfo_event). */
+void rtmsg_ifinfo(int type, struct net_device *dev, unsigned int change)
+{
+	if (dev->reg_state != NETREG_REGISTERED)
+		return;
+	rtmsg_ifinfo_send(type, dev, change, 0, false, 0, 0);
+}
+
+/* rtmsg_ifinfo_newnet - the unregistration and netns-move DELLINK, built
+ * while the device is already unlisted; carries the target's nsid and the
+ * new ifindex when moving (@new_nsid >= 0). */
+void rtmsg_ifinfo_newnet(int type, struct net_device *dev, unsigned int change,
+			 int new_nsid, int new_ifindex)
+{
+	rtmsg_ifinfo_send(type, dev, change, 0, new_nsid >= 0, new_nsid, new_ifindex);
+}
+
+/* rtnetlink_event - the netdevice notifier: these events become one
+ * RTM_NEWLINK with change 0 (and IFLA_EVENT where the kernel adds one);
+ * NETDEV_CHANGE, UP, DOWN, REGISTER, UNREGISTER do not (their senders
+ * already notified). Same list in v6.1 and v7.2. */
+void rtnetlink_event(struct net_device *dev, unsigned long event)
+{
+	int ev = 0;
+
+	switch (event) {
+	case NETDEV_REBOOT:
+		ev = IFLA_EVENT_REBOOT;
+		break;
+	case NETDEV_FEAT_CHANGE:
+		ev = IFLA_EVENT_FEATURES;
+		break;
+	case NETDEV_CHANGEMTU:
+	case NETDEV_CHANGEADDR:
+	case NETDEV_CHANGENAME:
+	case NETDEV_CHANGEUPPER:
+	case NETDEV_CHANGE_TX_QUEUE_LEN:
+		break;
+	default:
+		return;
+	}
+	if (dev->reg_state != NETREG_REGISTERED)
+		return;
+	rtmsg_ifinfo_send(RTM_NEWLINK, dev, 0, ev, false, 0, 0);
+}
+
+/* ---- dispatch ------------------------------------------------------------------- */
+
+struct rtnl_link_handler {
+	int (*doit)(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack);
+	netlink_dumpit_t dumpit;
+};
+
+static const struct rtnl_link_handler *rtnl_get_link(int msgtype)
+{
+	static const struct rtnl_link_handler handlers[] = {
+		[RTM_NEWLINK - RTM_BASE] = { rtnl_newlink, NULL },
+		[RTM_DELLINK - RTM_BASE] = { rtnl_dellink, NULL },
+		[RTM_GETLINK - RTM_BASE] = { rtnl_getlink, rtnl_dump_ifinfo },
+		[RTM_SETLINK - RTM_BASE] = { rtnl_setlink, NULL },
+	};
+	int i = msgtype - RTM_BASE;
+
+	if (i < 0 || i >= (int)(sizeof(handlers) / sizeof(handlers[0])))
+		return NULL;
+	if (!handlers[i].doit && !handlers[i].dumpit)
+		return NULL;
+	return &handlers[i];
+}
+
+/* rtnetlink_rcv_msg - dispatch one request.
+ * Context: the sender's task; may sleep (RTNL, handler costs). */
+int rtnetlink_rcv_msg(struct netlink_sock *sk, const struct nlmsghdr *nlh,
+		      const char **extack)
+{
+	struct kernel *k = netlink_sock_kernel(sk);
+	const struct rtnl_link_handler *link;
+	int type = nlh->nlmsg_type, kind, err;
+
+	if (type > RTM_MAX)
+		return -EOPNOTSUPP;
+	kind = (type - RTM_BASE) & 3;
+	/* All the messages must have at least 1 byte length */
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtgenmsg)))
+		return 0;
+	link = rtnl_get_link(type);
+	if (!link)
+		return -EOPNOTSUPP;
+	if (kind == 2 && (nlh->nlmsg_flags & NLM_F_DUMP)) {
+		if (!link->dumpit)
+			return -EOPNOTSUPP;
+		return netlink_dump_start(sk, nlh, link->dumpit, 0, true);
+	}
+	if (!link->doit)
+		return -EOPNOTSUPP;
+	rtnl_lock(k, RTNL_CLASS_RTNETLINK);
+	err = link->doit(sk, nlh, extack);
+	rtnl_unlock(k);
+	return err;
+}

@@ -1,0 +1,130 @@
+/* model/rtnl.c - the RTNL mutex as a contended lock in virtual time.
+ *
+ * Mirrors rtnl_lock()/rtnl_unlock()/rtnl_is_locked() at the top of
+ * net/core/rtnetlink.c (same in v5.8 and v6.18: one global mutex; the
+ * per-netns RTNL of v6.13+ is debug-only and still takes the global one,
+ * kernel.md §3.5). The kernel's mutex is roughly FIFO with optimistic
+ * spinning and barging; the model hands the lock to the oldest waiter on
+ * unlock, which is deterministic and close to the mutex's hand-off mode under
+ * contention.
+ *
+ * Every acquisition carries a caller class (enum rtnl_class) for statistics
+ * and for delay injection: with rtnl.delay set, callers of the classes in
+ * rtnl.delay_classes spend that long before trying the lock, without holding
+ * it, as delay-kfunc's fentry spin on rtnl_lock() does (clients.md §5).
+ * rtnl_unlock() in the kernel also runs netdev_run_todo(); the model runs
+ * unregistration inline in unregister_netdevice_many instead.
+ */
+#include "model/internal.h"
+
+/* Owner placeholder while the lock is handed to a woken waiter. */
+#define RTNL_HANDOFF(r) ((void *)&(r)->wq)
+
+void rtnl_init(struct kernel *k)
+{
+	k->svc.waitq_init(k->svc.ctx, &k->rtnl.wq);
+	k->rtnl.delay_ns = k->params.rtnl_delay;
+	k->rtnl.delay_classes = (unsigned)k->params.rtnl_delay_classes;
+}
+
+void rtnl_fini(struct kernel *k)
+{
+	k->svc.waitq_fini(k->svc.ctx, &k->rtnl.wq);
+}
+
+static unsigned int hist_bucket(ktime_t ns)
+{
+	unsigned int b = 0;
+	int64_t us = ns / 1000;
+
+	while (us >= 1 && b < 15) {
+		us >>= 1;
+		b++;
+	}
+	return b;
+}
+
+/* rtnl_lock - take RTNL as caller class @cls.
+ * Context: task context; may sleep (the injected delay, then the wait). */
+void rtnl_lock(struct kernel *k, int cls)
+{
+	struct rtnl *r = &k->rtnl;
+	struct rtnl_class_stats *st = &r->stats[cls];
+	struct kernel_event ev = { .rtnl_class = cls };
+	void *me = k->svc.current(k->svc.ctx);
+	ktime_t start;
+
+	WARN_ON(r->locked && r->owner == me && me);	/* recursive: a deadlock */
+	if (k->params.rtnl_delay > 0 && (k->params.rtnl_delay_classes & (1 << cls))) {
+		ev.type = KEV_RTNL_DELAY;
+		ev.wait_ns = k->params.rtnl_delay;
+		k_event(k, &ev);
+		st->delay_total += k->params.rtnl_delay;
+		k_sleep(k, k->params.rtnl_delay);
+	}
+	start = k_now(k);
+	if (r->locked) {
+		ev.type = KEV_RTNL_WAIT;
+		k_event(k, &ev);
+		r->waiters++;
+		/* Hand-off: rtnl_unlock() keeps the lock taken for the
+		 * oldest waiter and wakes exactly that one. */
+		k->svc.wait(k->svc.ctx, &r->wq);
+		WARN_ON(r->owner != RTNL_HANDOFF(r));
+		r->owner = me;
+	} else {
+		r->locked = true;
+		r->owner = me;
+	}
+	r->owner_class = cls;
+	r->acquired_at = k_now(k);
+	st->acquisitions++;
+	st->wait_total += r->acquired_at - start;
+	if (r->acquired_at - start > st->wait_max)
+		st->wait_max = r->acquired_at - start;
+	st->wait_hist[hist_bucket(r->acquired_at - start)]++;
+	ev.type = KEV_RTNL_ACQUIRE;
+	ev.wait_ns = r->acquired_at - start;
+	k_event(k, &ev);
+}
+
+/* rtnl_unlock - release RTNL, handing it to the oldest waiter. */
+void rtnl_unlock(struct kernel *k)
+{
+	struct rtnl *r = &k->rtnl;
+	struct rtnl_class_stats *st = &r->stats[r->owner_class];
+	struct kernel_event ev = { .type = KEV_RTNL_RELEASE, .rtnl_class = r->owner_class };
+	ktime_t held = k_now(k) - r->acquired_at;
+
+	if (WARN_ON(!r->locked))
+		return;
+	st->hold_total += held;
+	if (held > st->hold_max)
+		st->hold_max = held;
+	ev.hold_ns = held;
+	k_event(k, &ev);
+	if (r->waiters) {
+		/* The waker does not know the waiter's identity; the waiter
+		 * claims ownership from the placeholder when it runs. */
+		r->waiters--;
+		r->owner = RTNL_HANDOFF(r);
+		k->svc.wake_one(k->svc.ctx, &r->wq);
+	} else {
+		r->locked = false;
+		r->owner = NULL;
+	}
+}
+
+bool rtnl_is_locked(const struct kernel *k)
+{
+	return k->rtnl.locked;
+}
+
+/* kernel_rtnl_hold - a background contender holds RTNL for @hold_ns.
+ * Context: task context; may sleep. */
+void kernel_rtnl_hold(struct kernel *k, int cls, ktime_t hold_ns)
+{
+	rtnl_lock(k, cls);
+	k_sleep(k, hold_ns);
+	rtnl_unlock(k);
+}

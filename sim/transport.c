@@ -1,0 +1,588 @@
+/* sim/transport.c - simulated netlink sockets over socketpairs.
+ *
+ * Each simulated socket is a socketpair(AF_UNIX, SOCK_SEQPACKET): the user
+ * end goes to the client, the kernel end stays here. Message boundaries,
+ * MSG_PEEK, MSG_TRUNC and poll() therefore behave as on netlink. The model
+ * keeps the netlink accounting (model/af_netlink.c); this file moves bytes
+ * and turns the libc calls a netlink client makes into model calls.
+ *
+ * The descriptor table is process-global on purpose: the interposed libc
+ * functions receive nothing but a descriptor. Descriptors are unique in the
+ * process, so several worlds (kernels) can share it. It is not thread-safe,
+ * like the engine itself.
+ *
+ * Bytes the model queued while the socketpair was full wait in a FIFO here
+ * and are moved into the socketpair after each read, so a reader that stops
+ * reading never makes the engine block or lose data the model accepted.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "model/kernel.h"
+#include "sim/transport.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+#define MAX_WATCHERS 4
+#define EXPORT __attribute__((visibility("default")))
+
+struct pending {
+	struct pending *next;
+	size_t len;
+	unsigned char data[];
+};
+
+struct sim_sock {
+	int fd_user, fd_kern;
+	struct sim_world *w;
+	struct netlink_sock *nsk;
+	struct sim_waitq readers;
+	struct sim_waitq *watchers[MAX_WATCHERS];
+	struct pending *p_head, *p_tail;	/* not yet in the socketpair */
+};
+
+static struct sim_sock **fd_table;
+static int fd_table_size;
+
+static struct sim_sock *sock_of(int fd)
+{
+	return fd >= 0 && fd < fd_table_size ? fd_table[fd] : NULL;
+}
+
+bool sim_fd_is_netlink(int fd)
+{
+	return sock_of(fd) != NULL;
+}
+
+struct netlink_sock *sim_fd_sock(int fd)
+{
+	struct sim_sock *s = sock_of(fd);
+
+	return s ? s->nsk : NULL;
+}
+
+static ssize_t raw_send(int fd, const void *buf, size_t len, int flags)
+{
+	return syscall(SYS_sendto, fd, buf, len, flags, NULL, 0);
+}
+
+static ssize_t raw_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	return syscall(SYS_recvmsg, fd, msg, flags);
+}
+
+/* Move queued bytes into the socketpair while it has room. */
+static void flush_pending(struct sim_sock *s)
+{
+	while (s->p_head) {
+		struct pending *p = s->p_head;
+
+		if (raw_send(s->fd_kern, p->data, p->len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+			return;
+		s->p_head = p->next;
+		if (!s->p_head)
+			s->p_tail = NULL;
+		free(p);
+	}
+}
+
+void transport_wake(struct sim_sock *s)
+{
+	struct sim_engine *e = sim_world_engine(s->w);
+
+	sim_waitq_wake_all(e, &s->readers);
+	for (int i = 0; i < MAX_WATCHERS; i++)
+		if (s->watchers[i])
+			sim_waitq_wake_all(e, s->watchers[i]);
+}
+
+int transport_deliver(struct sim_sock *s, const void *buf, size_t len)
+{
+	if (!s->p_head &&
+	    raw_send(s->fd_kern, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len) {
+		transport_wake(s);
+		return 0;
+	}
+	{
+		struct pending *p = malloc(sizeof(*p) + len);
+
+		if (!p)
+			return -ENOMEM;
+		p->next = NULL;
+		p->len = len;
+		memcpy(p->data, buf, len);
+		if (s->p_tail)
+			s->p_tail->next = p;
+		else
+			s->p_head = p;
+		s->p_tail = p;
+	}
+	transport_wake(s);
+	return 0;
+}
+
+int sim_socket_open(struct sim_world *w, struct net *net)
+{
+	struct sim_sock *s;
+	int sv[2], big = 64 << 20;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	if (sv[0] >= fd_table_size || sv[1] >= fd_table_size) {
+		int n = (sv[0] > sv[1] ? sv[0] : sv[1]) + 64;
+		struct sim_sock **t = realloc(fd_table, (size_t)n * sizeof(*t));
+
+		if (!t)
+			goto out_close;
+		memset(t + fd_table_size, 0, (size_t)(n - fd_table_size) * sizeof(*t));
+		fd_table = t;
+		fd_table_size = n;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		goto out_close;
+	s->fd_user = sv[0];
+	s->fd_kern = sv[1];
+	s->w = w;
+	/* A large send buffer on the kernel end; the FIFO covers the rest. */
+	if (setsockopt(sv[1], SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
+		setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	s->nsk = netlink_sock_create(net, s);
+	if (!s->nsk) {
+		free(s);
+		goto out_close;
+	}
+	fd_table[sv[0]] = s;
+	return sv[0];
+out_close:
+	syscall(SYS_close, sv[0]);
+	syscall(SYS_close, sv[1]);
+	return -ENOMEM;
+}
+
+static void sock_free(struct sim_sock *s)
+{
+	struct pending *p = s->p_head;
+
+	transport_wake(s);
+	while (p) {
+		struct pending *n = p->next;
+
+		free(p);
+		p = n;
+	}
+	netlink_sock_release(s->nsk);
+	fd_table[s->fd_user] = NULL;
+	syscall(SYS_close, s->fd_user);
+	syscall(SYS_close, s->fd_kern);
+	free(s);
+}
+
+void transport_close_world(struct sim_world *w)
+{
+	for (int fd = 0; fd < fd_table_size; fd++)
+		if (fd_table[fd] && fd_table[fd]->w == w)
+			sock_free(fd_table[fd]);
+}
+
+bool sim_fd_readable(int fd)
+{
+	struct sim_sock *s = sock_of(fd);
+	char c;
+
+	if (!s)
+		return false;
+	if (netlink_sock_has_error(s->nsk))
+		return true;
+	return syscall(SYS_recvfrom, s->fd_user, &c, 1, MSG_PEEK | MSG_DONTWAIT, NULL, NULL) >= 0;
+}
+
+int sim_fds_wait_readable(const int *fds, int nfds, sim_time_t deadline)
+{
+	struct sim_waitq wq = { 0 };
+	struct sim_engine *e = NULL;
+	int slot[16], ready = -1;
+
+	if (nfds > 16)
+		nfds = 16;
+	for (;;) {
+		for (int i = 0; i < nfds; i++)
+			if (sim_fd_readable(fds[i]))
+				return i;
+		for (int i = 0; i < nfds; i++) {
+			struct sim_sock *s = sock_of(fds[i]);
+
+			slot[i] = -1;
+			if (!s)
+				continue;
+			e = sim_world_engine(s->w);
+			for (int j = 0; j < MAX_WATCHERS; j++)
+				if (!s->watchers[j]) {
+					s->watchers[j] = &wq;
+					slot[i] = j;
+					break;
+				}
+		}
+		if (!e)
+			return -1;
+		if (deadline == SIM_TIME_MAX)
+			sim_task_wait(e, &wq);
+		else if (!sim_task_wait_until(e, &wq, deadline))
+			ready = -2;
+		for (int i = 0; i < nfds; i++) {
+			struct sim_sock *s = sock_of(fds[i]);
+
+			if (s && slot[i] >= 0)
+				s->watchers[slot[i]] = NULL;
+		}
+		if (ready == -2)
+			return -1;
+	}
+}
+
+int sim_fd_wait_readable(int fd, sim_time_t deadline)
+{
+	return sim_fds_wait_readable(&fd, 1, deadline) == 0;
+}
+
+/* ---- model calls that may block, from any context --------------------------- */
+
+struct recv_done_args {
+	struct sim_sock *s;
+	size_t bufsize;
+	bool peek;
+};
+
+static void recv_done_body(void *arg)
+{
+	struct recv_done_args *a = arg;
+
+	netlink_sock_recvmsg_done(a->s->nsk, a->bufsize, a->peek);
+}
+
+struct send_args {
+	struct sim_sock *s;
+	const void *buf;
+	size_t len;
+	long ret;
+};
+
+static void send_body(void *arg)
+{
+	struct send_args *a = arg;
+
+	a->ret = netlink_sock_sendmsg(a->s->nsk, a->buf, a->len);
+}
+
+static bool in_task(struct sim_sock *s)
+{
+	return sim_task_current(sim_world_engine(s->w)) != NULL;
+}
+
+/* Outside a task: run the engine until @s is readable; false if it went
+ * idle first. */
+static bool run_until_readable(struct sim_sock *s)
+{
+	struct sim_engine *e = sim_world_engine(s->w);
+
+	while (!sim_fd_readable(s->fd_user)) {
+		sim_time_t next = sim_engine_next_due(e);
+
+		if (next == SIM_TIME_MAX)
+			return false;
+		sim_engine_run(e, next, false);
+	}
+	return true;
+}
+
+static bool fd_nonblocking(int fd)
+{
+	int fl = (int)syscall(SYS_fcntl, fd, F_GETFL, 0);
+
+	return fl >= 0 && (fl & O_NONBLOCK);
+}
+
+static void put_nsid_cmsg(struct msghdr *msg, int nsid)
+{
+	struct cmsghdr *c;
+
+	if (!msg->msg_control || msg->msg_controllen < CMSG_SPACE(sizeof(int))) {
+		msg->msg_flags |= MSG_CTRUNC;
+		return;
+	}
+	c = (struct cmsghdr *)msg->msg_control;
+	c->cmsg_level = SOL_NETLINK;
+	c->cmsg_type = NETLINK_LISTEN_ALL_NSID;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &nsid, sizeof(int));
+	msg->msg_controllen = CMSG_SPACE(sizeof(int));
+}
+
+static ssize_t sim_recvmsg(struct sim_sock *s, struct msghdr *msg, int flags)
+{
+	size_t bufsize = 0;
+	void *ctl = msg->msg_control;
+	size_t ctllen = msg->msg_controllen;
+
+	for (size_t i = 0; i < msg->msg_iovlen; i++)
+		bufsize += msg->msg_iov[i].iov_len;
+	for (;;) {
+		int err = netlink_sock_take_error(s->nsk);
+		int nsid = netlink_sock_head_nsid(s->nsk);
+		uint32_t group = netlink_sock_head_group(s->nsk);
+		struct sockaddr_nl *name = msg->msg_name;
+		socklen_t namelen = msg->msg_namelen;
+		ssize_t n;
+
+		if (err) {
+			errno = -err;
+			return -1;
+		}
+		msg->msg_control = NULL;
+		msg->msg_controllen = 0;
+		n = raw_recvmsg(s->fd_user, msg, flags | MSG_DONTWAIT);
+		msg->msg_control = ctl;
+		msg->msg_controllen = ctllen;
+		if (n >= 0) {
+			int v = 0;
+			size_t vl = sizeof(v);
+
+			msg->msg_controllen = 0;
+			if (name && namelen >= sizeof(*name)) {
+				memset(name, 0, sizeof(*name));
+				name->nl_family = AF_NETLINK;
+				name->nl_groups = group ? 1U << (group - 1) : 0;
+				msg->msg_namelen = sizeof(*name);
+			}
+			netlink_sock_getsockopt(s->nsk, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, &v, &vl);
+			if (v && nsid >= 0)
+				put_nsid_cmsg(msg, nsid);
+			{
+				struct recv_done_args a = { s, bufsize, (flags & MSG_PEEK) != 0 };
+
+				if (in_task(s))
+					recv_done_body(&a);
+				else
+					sim_world_run_in_task(s->w, "recvmsg", recv_done_body, &a);
+			}
+			flush_pending(s);
+			return n;
+		}
+		if (errno != EAGAIN)
+			return -1;
+		netlink_sock_recv_empty(s->nsk, bufsize);
+		if ((flags & MSG_DONTWAIT) || fd_nonblocking(s->fd_user)) {
+			errno = EAGAIN;
+			return -1;
+		}
+		if (in_task(s)) {
+			sim_task_wait(sim_world_engine(s->w), &s->readers);
+		} else if (!run_until_readable(s)) {
+			errno = EAGAIN;
+			return -1;
+		}
+	}
+}
+
+static ssize_t sim_sendmsg(struct sim_sock *s, const struct msghdr *msg)
+{
+	struct send_args a = { .s = s };
+	unsigned char *buf;
+	size_t len = 0, off = 0;
+
+	if (msg->msg_name) {
+		const struct sockaddr_nl *to = msg->msg_name;
+
+		if (msg->msg_namelen < sizeof(*to) || to->nl_family != AF_NETLINK) {
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < msg->msg_iovlen; i++)
+		len += msg->msg_iov[i].iov_len;
+	buf = malloc(len ? len : 1);
+	if (!buf) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < msg->msg_iovlen; i++) {
+		memcpy(buf + off, msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len);
+		off += msg->msg_iov[i].iov_len;
+	}
+	a.buf = buf;
+	a.len = len;
+	if (in_task(s))
+		send_body(&a);
+	else
+		sim_world_run_in_task(s->w, "sendmsg", send_body, &a);
+	free(buf);
+	if (a.ret < 0) {
+		errno = (int)-a.ret;
+		return -1;
+	}
+	return a.ret;
+}
+
+/* ---- the libc functions --------------------------------------------------------- */
+
+EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	struct sim_sock *s = sock_of(fd);
+
+	if (!s)
+		return raw_recvmsg(fd, msg, flags);
+	return sim_recvmsg(s, msg, flags);
+}
+
+EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
+			socklen_t *addrlen)
+{
+	struct sim_sock *s = sock_of(fd);
+	struct iovec iov = { buf, len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (!s)
+		return syscall(SYS_recvfrom, fd, buf, len, flags, addr, addrlen);
+	if (addr && addrlen) {
+		msg.msg_name = addr;
+		msg.msg_namelen = *addrlen;
+	}
+	n = sim_recvmsg(s, &msg, flags);
+	if (n >= 0 && addr && addrlen)
+		*addrlen = msg.msg_namelen;
+	return n;
+}
+
+EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	return recvfrom(fd, buf, len, flags, NULL, NULL);
+}
+
+EXPORT ssize_t read(int fd, void *buf, size_t count)
+{
+	if (!sock_of(fd))
+		return syscall(SYS_read, fd, buf, count);
+	return recvfrom(fd, buf, count, 0, NULL, NULL);
+}
+
+EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	struct sim_sock *s = sock_of(fd);
+
+	if (!s)
+		return syscall(SYS_sendmsg, fd, msg, flags);
+	return sim_sendmsg(s, msg);
+}
+
+EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+		      const struct sockaddr *to, socklen_t tolen)
+{
+	struct sim_sock *s = sock_of(fd);
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr msg = { .msg_name = (void *)to, .msg_namelen = tolen, .msg_iov = &iov,
+			      .msg_iovlen = 1 };
+
+	if (!s)
+		return syscall(SYS_sendto, fd, buf, len, flags, to, tolen);
+	return sim_sendmsg(s, &msg);
+}
+
+EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	return sendto(fd, buf, len, flags, NULL, 0);
+}
+
+EXPORT ssize_t write(int fd, const void *buf, size_t count)
+{
+	if (!sock_of(fd))
+		return syscall(SYS_write, fd, buf, count);
+	return sendto(fd, buf, count, 0, NULL, 0);
+}
+
+EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct sim_sock *s = sock_of(fd);
+	const struct sockaddr_nl *nl = (const void *)addr;
+	int err;
+
+	if (!s)
+		return (int)syscall(SYS_bind, fd, addr, len);
+	if (len < sizeof(*nl) || nl->nl_family != AF_NETLINK) {
+		errno = EINVAL;
+		return -1;
+	}
+	err = netlink_sock_bind(s->nsk, nl->nl_pid, nl->nl_groups);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return 0;
+}
+
+EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	struct sim_sock *s = sock_of(fd);
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+
+	if (!s)
+		return (int)syscall(SYS_getsockname, fd, addr, len);
+	nl.nl_pid = netlink_sock_portid(s->nsk);
+	nl.nl_groups = netlink_sock_groups(s->nsk);
+	memcpy(addr, &nl, *len < sizeof(nl) ? *len : sizeof(nl));
+	*len = sizeof(nl);
+	return 0;
+}
+
+EXPORT int setsockopt(int fd, int level, int opt, const void *val, socklen_t len)
+{
+	struct sim_sock *s = sock_of(fd);
+	int err;
+
+	if (!s || (level == SOL_SOCKET && opt != SO_RCVBUF && opt != SO_RCVBUFFORCE))
+		return (int)syscall(SYS_setsockopt, fd, level, opt, val, len);
+	err = netlink_sock_setsockopt(s->nsk, level, opt, val, len);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return 0;
+}
+
+EXPORT int getsockopt(int fd, int level, int opt, void *val, socklen_t *len)
+{
+	struct sim_sock *s = sock_of(fd);
+	size_t l;
+	int err;
+
+	if (!s || (level == SOL_SOCKET && opt != SO_RCVBUF))
+		return (int)syscall(SYS_getsockopt, fd, level, opt, val, len);
+	l = *len;
+	err = netlink_sock_getsockopt(s->nsk, level, opt, val, &l);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	*len = (socklen_t)l;
+	return 0;
+}
+
+EXPORT int close(int fd)
+{
+	struct sim_sock *s = sock_of(fd);
+
+	if (!s)
+		return (int)syscall(SYS_close, fd);
+	sock_free(s);
+	return 0;
+}
