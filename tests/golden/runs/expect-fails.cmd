@@ -1,0 +1,1 @@
+run tests/scenarios/expect-fails.nls

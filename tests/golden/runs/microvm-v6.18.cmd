@@ -1,0 +1,1 @@
+run scenarios/microvm-boot.nls --set profile=v6.18

@@ -1,0 +1,1 @@
+run scenarios/veth-basics.nls

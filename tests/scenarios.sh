@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# tests/scenarios.sh - golden traces and exit statuses of `nlsim run`.
+#
+# For every tests/golden/runs/NAME.cmd (one line: the arguments after
+# `nlsim`), run it twice: both outputs must be byte-identical (determinism)
+# and equal tests/golden/runs/NAME.out, and the exit status must equal the
+# number in NAME.status (0 when absent). To update a golden file on purpose:
+#   NLSIM_UPDATE_GOLDEN=1 make check
+# Then bad scenarios under tests/scenarios/bad/ must exit 2 with "file:line:".
+set -u
+build=${1:-build}
+nlsim="$build/nlsim"
+fail=0 pass=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+for cmdf in tests/golden/runs/*.cmd; do
+	[ -e "$cmdf" ] || continue
+	name=$(basename "$cmdf" .cmd)
+	want_status=0
+	[ -f "tests/golden/runs/$name.status" ] && want_status=$(cat "tests/golden/runs/$name.status")
+	read -r -a args < "$cmdf"
+	"$nlsim" "${args[@]}" > "$tmp/a" 2> "$tmp/a.err"; st=$?
+	"$nlsim" "${args[@]}" > "$tmp/b" 2> /dev/null
+	if ! cmp -s "$tmp/a" "$tmp/b"; then
+		echo "FAIL $name: two runs differ (determinism)"; fail=$((fail + 1)); continue
+	fi
+	if [ "$st" != "$want_status" ]; then
+		echo "FAIL $name: exit status $st, want $want_status"; cat "$tmp/a.err"
+		fail=$((fail + 1)); continue
+	fi
+	if [ "${NLSIM_UPDATE_GOLDEN:-0}" = 1 ]; then
+		cp "$tmp/a" "tests/golden/runs/$name.out"
+	fi
+	if ! cmp -s "$tmp/a" "tests/golden/runs/$name.out"; then
+		echo "FAIL $name: output differs from tests/golden/runs/$name.out"
+		diff -u "tests/golden/runs/$name.out" "$tmp/a" | head -20
+		fail=$((fail + 1)); continue
+	fi
+	echo "ok   $name"; pass=$((pass + 1))
+done
+
+for bad in tests/scenarios/bad/*.nls; do
+	[ -e "$bad" ] || continue
+	"$nlsim" run "$bad" > /dev/null 2> "$tmp/err"; st=$?
+	if [ "$st" = 2 ] && grep -q "^$bad:[0-9]*: " "$tmp/err"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL bad scenario $bad: exit $st, stderr: $(head -c 200 "$tmp/err")"
+		fail=$((fail + 1))
+	fi
+done
+
+echo "scenarios: $pass passed, $fail failed"
+[ "$fail" = 0 ]
