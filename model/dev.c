@@ -533,11 +533,13 @@ int dev_change_net_namespace(struct net_device *dev, struct net *net, const char
 	return 0;
 }
 
-/* call_netdevice_notifiers - the netdevice notifier chain; rtnetlink is the
- * only subscriber modelled (rtnetlink_event). */
+/* call_netdevice_notifiers - the netdevice notifier chain; the subscribers
+ * modelled are rtnetlink (rtnetlink_event) and the bridge (br_device_event,
+ * which follows its ports' state). */
 void call_netdevice_notifiers(unsigned long event, struct net_device *dev)
 {
 	rtnetlink_event(dev, event);
+	br_device_event(dev, event);
 }
 
 /* kernel_carrier_set - "the driver" raises or drops carrier (any device). */

@@ -331,6 +331,13 @@ enum netdev_cmd {
 };
 void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
 
+/* ---- drivers/bridge.c ---------------------------------------------------------- */
+
+bool netif_is_bridge_master(const struct net_device *dev);
+int br_add_if(struct net_device *br, struct net_device *dev);
+int br_del_if(struct net_device *br, struct net_device *dev);
+void br_device_event(struct net_device *dev, unsigned long event);
+
 /* ---- rtnetlink.c ------------------------------------------------------------ */
 
 void rtmsg_ifinfo(int type, struct net_device *dev, unsigned int change);

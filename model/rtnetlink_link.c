@@ -366,6 +366,33 @@ static int do_setlink(struct net_device *dev, const struct ifinfomsg *ifm,
 		if (k->params.urgent_on_up_oper_down && !was_up && (dev->flags & IFF_UP))
 			linkwatch_fire_event(dev);
 	}
+	if (tb[IFLA_MASTER]) {
+		/* do_set_master: 0 releases, another index enslaves */
+		uint32_t idx = nla_get_u32(tb[IFLA_MASTER]);
+		struct net_device *upper = dev->master;
+
+		if (upper && (int)idx != upper->ifindex) {
+			err = br_del_if(upper, dev);
+			if (err)
+				goto out;
+			status |= DO_SETLINK_MODIFIED;
+		}
+		if (idx && (!dev->master || (int)idx != dev->master->ifindex)) {
+			upper = __dev_get_by_index(dev->net, (int)idx);
+			if (!upper) {
+				err = -EINVAL;
+				goto out;
+			}
+			if (!netif_is_bridge_master(upper)) {
+				err = -EOPNOTSUPP;
+				goto out;
+			}
+			err = br_add_if(upper, dev);
+			if (err)
+				goto out;
+			status |= DO_SETLINK_MODIFIED;
+		}
+	}
 	if (tb[IFLA_CARRIER]) {
 		err = dev_change_carrier(dev, nla_get_u8(tb[IFLA_CARRIER]));
 		if (err)

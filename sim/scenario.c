@@ -303,8 +303,12 @@ static int do_action(struct runner *r, const struct scn_action *a)
 		err = err > 0 ? 0 : err;
 		break;
 	case SCN_MASTER:
+		err = ip_link_get(fd, a->arg[1]);
+		if (err > 0)
+			err = ip_link_set_master(fd, a->arg[0], err);
+		break;
 	case SCN_NOMASTER:
-		err = -EOPNOTSUPP;	/* bridge ports are not modelled yet */
+		err = ip_link_set_master(fd, a->arg[0], 0);
 		break;
 	default:
 		err = -EINVAL;
