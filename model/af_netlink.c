@@ -722,6 +722,11 @@ void netlink_sock_recv_empty(struct netlink_sock *sk, size_t bufsize)
 
 /* A read returns the pending error before any queued data, clearing it;
  * netlink_rcv_wake still runs (the queue is normally not empty then). */
+bool netlink_sock_dump_running(const struct netlink_sock *sk)
+{
+	return sk->cb_running;
+}
+
 int netlink_sock_take_error(struct netlink_sock *sk)
 {
 	int err = sk->sk_err;

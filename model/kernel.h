@@ -163,6 +163,8 @@ long netlink_sock_sendmsg(struct netlink_sock *sk, const void *buf, size_t len);
  * congestion latch when the queue is empty. Task context when a dump is in
  * progress (a dump part may take RTNL). */
 void netlink_sock_recvmsg_done(struct netlink_sock *sk, size_t bufsize, bool peek);
+/* A dump is in progress: the next read may produce a part (and take RTNL). */
+bool netlink_sock_dump_running(const struct netlink_sock *sk);
 /* recvmsg(2) found nothing queued (or an error): lets the kernel run
  * netlink_rcv_wake and continue a dump; task context. */
 void netlink_sock_recv_empty(struct netlink_sock *sk, size_t bufsize);

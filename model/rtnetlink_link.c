@@ -356,14 +356,13 @@ static int do_setlink(struct net_device *dev, const struct ifinfomsg *ifm,
 		call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
 	}
 	if (ifm->ifi_flags || ifm->ifi_change) {
-		bool was_up = dev->flags & IFF_UP;
-
 		k_sleep(k, k->params.cost_setlink);
 		err = dev_change_flags(dev, rtnl_dev_combine_flags(dev, ifm));
 		if (err < 0)
 			goto out;
-		/* what-if (Wen Yang 2020): fire an event after a successful up */
-		if (k->params.urgent_on_up_oper_down && !was_up && (dev->flags & IFF_UP))
+		/* what-if (Wen Yang 2020, part b): the patch fires a linkwatch
+		 * event after every successful dev_change_flags */
+		if (k->params.urgent_on_up_oper_down)
 			linkwatch_fire_event(dev);
 	}
 	if (tb[IFLA_MASTER]) {

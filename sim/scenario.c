@@ -404,6 +404,10 @@ static void put_rtnl_metrics(struct runner *r)
 	metrics_set(r->m, "linkwatch.runs", (double)c->linkwatch_runs);
 	metrics_set(r->m, "linkwatch.urgent_runs", (double)c->linkwatch_urgent_runs);
 	metrics_set(r->m, "linkwatch.devices", (double)c->linkwatch_devs);
+	for (size_t i = 0; i < r->ncounts; i++) {
+		snprintf(key, sizeof(key), "monitor.notifications.%s", r->counts[i].name);
+		metrics_set(r->m, key, (double)r->counts[i].n);
+	}
 	metrics_set(r->m, "sim.events", (double)sim_engine_events(sim_world_engine(r->w)));
 	metrics_set(r->m, "sim.virtual_s", (double)sim_now(sim_world_engine(r->w)) / 1e9);
 }

@@ -370,7 +370,9 @@ static ssize_t sim_recvmsg(struct sim_sock *s, struct msghdr *msg, int flags)
 			{
 				struct recv_done_args a = { s, bufsize, (flags & MSG_PEEK) != 0 };
 
-				if (in_task(s))
+				/* Only a dump part can block (RTNL): otherwise no
+				 * task is needed to finish the read. */
+				if (in_task(s) || !netlink_sock_dump_running(s->nsk))
 					recv_done_body(&a);
 				else
 					sim_world_run_in_task(s->w, "recvmsg", recv_done_body, &a);
