@@ -183,6 +183,8 @@ struct scn_hooks {
 	void *data;
 };
 
+/* Parse a scenario file or text. On error return NULL and write
+ * "file:line: message" into @err (see scenario_parse.c for details). */
 struct scenario *scenario_parse_file(const char *path,
 				     const struct scn_hooks *hooks,
 				     char *err, size_t errlen);
@@ -191,12 +193,18 @@ struct scenario *scenario_parse_string(const char *name, const char *text,
 				       char *err, size_t errlen);
 void scenario_free(struct scenario *s);
 
+/* --set KEY=VALUE on top of the file (replaces, line becomes 0). */
 int scenario_set_param(struct scenario *s, const char *key, const char *value);
+/* The value of a parameter, NULL when not set. */
 const char *scenario_param(const struct scenario *s, const char *key);
+/* The value of an action's option, NULL when absent. */
 const char *scn_opt(const struct scn_action *a, const char *key);
+/* qsort() comparator for an array of `const struct scn_action *`:
+ * by time, then file order. */
 int scn_action_cmp(const void *a, const void *b);
 
 const char *scn_verb_name(enum scn_verb verb);
+/* "650ms" -> 650000000: 0, -EINVAL (syntax), -ERANGE (too large). */
 int scn_parse_duration(const char *s, int64_t *out);
 
 /* Vocabularies: the fixed words of the language and their values. */

@@ -1051,12 +1051,16 @@ const char *scn_opt(const struct scn_action *a, const char *key)
 }
 
 /**
- * scn_action_cmp - qsort() order of actions: by time, then file order
- * (for an array of struct scn_action)
+ * scn_action_cmp - qsort() order of an array of `const struct scn_action *`:
+ * by time, then file order (the timeline's order)
+ *
+ * Sorting pointers leaves s->actions (and the expectations they point to)
+ * in place.
  */
 int scn_action_cmp(const void *a, const void *b)
 {
-	const struct scn_action *x = a, *y = b;
+	const struct scn_action *x = *(const struct scn_action *const *)a;
+	const struct scn_action *y = *(const struct scn_action *const *)b;
 
 	if (x->at != y->at)
 		return x->at < y->at ? -1 : 1;
