@@ -155,11 +155,11 @@ void sim_event_init(struct sim_event *ev, void (*fn)(struct sim_event *ev))
 void sim_event_schedule(struct sim_engine *e, struct sim_event *ev,
 			sim_time_t when)
 {
-	if (ev->heap_index)
-		sim_heap_remove(&e->heap, ev);
 	ev->when = when < e->now ? e->now : when;
 	ev->seq = e->seq++;
-	if (!sim_heap_insert(&e->heap, ev))
+	if (ev->heap_index)
+		sim_heap_update(&e->heap, ev);
+	else if (!sim_heap_insert(&e->heap, ev))
 		engine_bug(__func__, "out of memory for the event queue");
 }
 
@@ -198,9 +198,9 @@ uint64_t sim_engine_run(struct sim_engine *e, sim_time_t until,
 		engine_bug(__func__, "called from inside sim_engine_run()");
 	e->running = true;
 	e->stop = false;
-	while ((ev = sim_heap_min(&e->heap)) && ev->when <= until) {
-		sim_heap_remove(&e->heap, ev);
-		e->now = ev->when;
+	while (e->heap.n && sim_heap_min_when(&e->heap) <= until) {
+		e->now = sim_heap_min_when(&e->heap);
+		ev = sim_heap_pop(&e->heap);
 		ev->fn(ev);
 		n++;
 		e->events++;

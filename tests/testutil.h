@@ -82,10 +82,11 @@ void test_suite_register(struct test_suite *s);
 /* Fatal variant: stop the test when a precondition fails. */
 #define REQUIRE(cond)                                                          \
 	do {                                                                   \
-		if (!(cond))                                                   \
+		int _ok = !!(cond);                                            \
+		if (!_ok)                                                      \
 			fprintf(stderr, "\n  %s:%d: required: %s\n", __FILE__, \
 				__LINE__, #cond);                              \
-		CU_ASSERT_FATAL(!!(cond));                                         \
+		CU_ASSERT_FATAL(_ok);                                          \
 	} while (0)
 
 #endif /* NLSIM_TESTS_TESTUTIL_H */
