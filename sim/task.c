@@ -61,6 +61,7 @@
 
 #define SIM_TASK_STACK_DEFAULT (256 * 1024)
 #define SIM_TASK_STACK_MIN (16 * 1024)
+#define STACK_CACHE_MAX 64
 
 struct sim_task {
 	struct sim_event ev;		/* running it runs the next slice */
@@ -94,6 +95,12 @@ struct sim_sched {
 	uint32_t ntasks;		/* live tasks */
 	uint32_t last_id;
 	size_t page;
+	/* Stacks of finished tasks, kept for reuse: mapping and unmapping a
+	 * stack per task costs more than the task (munmap shoots down TLBs
+	 * on every CPU). Only default-sized stacks are cached. */
+	char *stack_cache[STACK_CACHE_MAX];
+	size_t stack_cache_len;		/* map_len of the cached stacks */
+	unsigned int nstack_cache;
 	jmp_buf engine_env;		/* where a task switches back to */
 	/* ASan: the engine side's fake stack and real stack bounds. */
 	void *engine_fake_stack;
@@ -181,6 +188,12 @@ static int task_stack_alloc(struct sim_sched *s, struct sim_task *t,
 {
 	size = (size + s->page - 1) & ~(s->page - 1);
 	t->map_len = size + s->page;
+	if (s->nstack_cache && t->map_len == s->stack_cache_len) {
+		t->map = s->stack_cache[--s->nstack_cache];
+		t->stack = t->map + s->page;
+		t->stack_len = size;
+		return 0;
+	}
 	t->map = mmap(NULL, t->map_len, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
 		      -1, 0);
@@ -196,13 +209,20 @@ static int task_stack_alloc(struct sim_sched *s, struct sim_task *t,
 	return 0;
 }
 
-static void task_stack_free(struct sim_task *t)
+static void task_stack_free(struct sim_sched *s, struct sim_task *t)
 {
 #ifdef SIM_TASK_ASAN
 	/* Frames that never returned leave poisoned redzones behind; clear
 	 * them so a later mapping at this address starts clean. */
 	ASAN_UNPOISON_MEMORY_REGION(t->stack, t->stack_len);
 #endif
+	if (s->nstack_cache < STACK_CACHE_MAX &&
+	    (!s->nstack_cache || s->stack_cache_len == t->map_len) &&
+	    t->stack_len == SIM_TASK_STACK_DEFAULT) {
+		s->stack_cache_len = t->map_len;
+		s->stack_cache[s->nstack_cache++] = t->map;
+		return;
+	}
 	munmap(t->map, t->map_len);
 }
 
@@ -217,7 +237,7 @@ static void task_free(struct sim_sched *s, struct sim_task *t)
 	else
 		s->last = t->prev;
 	s->ntasks--;
-	task_stack_free(t);
+	task_stack_free(s, t);
 	free(t);
 }
 
@@ -267,6 +287,8 @@ void sim_sched_destroy(struct sim_sched *s)
 		task_bug(__func__, "engine destroyed from inside a task");
 	while (s->first)
 		task_free(s, s->first);
+	while (s->nstack_cache)
+		munmap(s->stack_cache[--s->nstack_cache], s->stack_cache_len);
 	free(s);
 }
 
@@ -328,7 +350,7 @@ struct sim_task *sim_task_spawn(struct sim_engine *e, const char *name,
 	return t;
 
 out_free_stack:
-	task_stack_free(t);
+	task_stack_free(s, t);
 out_free_task:
 	free(t);
 	return NULL;

@@ -18,9 +18,20 @@
 
 #define MAX_OBSERVERS 8
 
+/* One long-lived task runs the blocking model calls made from outside any
+ * task (a test's send()), so each call costs two cheap switches instead of
+ * creating a task. */
+struct proxy {
+	struct sim_waitq wq;
+	void (*fn)(void *);
+	void *arg;
+	bool pending, done, started;
+};
+
 struct sim_world {
 	struct sim_engine *e;
 	struct kernel *k;
+	struct proxy proxy;
 	struct {
 		sim_observer_fn fn;
 		void *data;
@@ -232,30 +243,38 @@ int sim_world_observe(struct sim_world *w, sim_observer_fn fn, void *data)
 	return 0;
 }
 
-struct run_in_task {
-	void (*fn)(void *);
-	void *arg;
-	bool done;
-};
-
-static void run_in_task_body(void *arg)
+static void proxy_task(void *arg)
 {
-	struct run_in_task *r = arg;
+	struct sim_world *w = arg;
+	struct proxy *p = &w->proxy;
 
-	r->fn(r->arg);
-	r->done = true;
+	for (;;) {
+		while (!p->pending)
+			sim_task_wait(w->e, &p->wq);
+		p->pending = false;
+		p->fn(p->arg);
+		p->done = true;
+	}
 }
 
 void sim_world_run_in_task(struct sim_world *w, const char *name, void (*fn)(void *), void *arg)
 {
-	struct run_in_task r = { fn, arg, false };
+	struct proxy *p = &w->proxy;
 
-	sim_task_spawn(w->e, name, run_in_task_body, &r, 0);
-	while (!r.done) {
+	if (!p->started) {
+		p->started = true;
+		sim_task_spawn(w->e, "outside", proxy_task, w, 0);
+	}
+	p->fn = fn;
+	p->arg = arg;
+	p->pending = true;
+	p->done = false;
+	sim_waitq_wake_one(w->e, &p->wq);
+	while (!p->done) {
 		sim_time_t next = sim_engine_next_due(w->e);
 
 		if (next == SIM_TIME_MAX) {
-			fprintf(stderr, "nlsim: task '%s' blocked forever\n", name);
+			fprintf(stderr, "nlsim: %s from outside any task blocked forever\n", name);
 			abort();
 		}
 		sim_engine_run(w->e, next, false);
