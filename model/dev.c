@@ -250,21 +250,22 @@ void unregister_netdevice_queue(struct net_device *dev, struct cds_list_head *ki
 static void __dev_close(struct net_device *dev);
 
 /* unregister_netdevice_many - the batch of unregister_netdevice_many_notify:
- * close the up devices (one RTM_NEWLINK each), unlist them, run the
- * UNREGISTER notifiers, then build and send RTM_DELLINK; afterwards
- * netdev_run_todo forgets pending linkwatch work and frees. */
+ * close the up devices (dev_close_many: one RTM_NEWLINK each, change
+ * IFF_UP|IFF_RUNNING, and NETDEV_DOWN), unlist them, drop the qdisc
+ * (dev_shutdown), run the UNREGISTER notifiers, then build and send
+ * RTM_DELLINK; afterwards netdev_run_todo forgets pending linkwatch work and
+ * frees. */
 void unregister_netdevice_many(struct kernel *k, struct cds_list_head *kill)
 {
 	struct net_device *dev, *tmp;
 
 	cds_list_for_each_entry(dev, kill, todo_list) {
 		if (dev->flags & IFF_UP) {
-			unsigned int old = dev_get_flags(dev);
-
 			__dev_close(dev);
-			/* dev_close_many reports IFF_UP|IFF_RUNNING as changed */
-			rtmsg_ifinfo(RTM_NEWLINK, dev, (old ^ dev_get_flags(dev)) | IFF_UP |
-					 IFF_RUNNING);
+			/* dev_close_many: ifi_change is exactly IFF_UP|IFF_RUNNING,
+			 * whatever else changed (LOWER_UP...) */
+			rtmsg_ifinfo(RTM_NEWLINK, dev, IFF_UP | IFF_RUNNING);
+			call_netdevice_notifiers(NETDEV_DOWN, dev);
 		}
 	}
 	cds_list_for_each_entry(dev, kill, todo_list) {
@@ -274,6 +275,7 @@ void unregister_netdevice_many(struct kernel *k, struct cds_list_head *kill)
 	cds_list_for_each_entry(dev, kill, todo_list) {
 		if (k->svc.current(k->svc.ctx))
 			k_sleep(k, k->params.cost_unregister);
+		dev_shutdown(dev);
 		call_netdevice_notifiers(NETDEV_UNREGISTER, dev);
 		rtmsg_ifinfo_newnet(RTM_DELLINK, dev, ~0U, -1, 0);
 		if (dev->ops->ndo_uninit)
@@ -490,9 +492,10 @@ int dev_change_carrier(struct net_device *dev, bool on)
 	return dev->ops->ndo_change_carrier(dev, on);
 }
 
-/* dev_change_net_namespace - close, unlist, DELLINK (carrying the target's
- * nsid and the new ifindex) in the old namespace; keep the ifindex unless it
- * is taken in the target; list and NEWLINK in the new one. */
+/* dev_change_net_namespace - close, unlist, dev_shutdown, DELLINK (carrying
+ * the target's nsid and the new ifindex) in the old namespace; keep the
+ * ifindex unless it is taken in the target; list and NEWLINK in the new one.
+ * Mirrors __dev_change_net_namespace(), v5.8..v6.18. */
 int dev_change_net_namespace(struct net_device *dev, struct net *net, const char *pat)
 {
 	struct net *old = dev->net;
@@ -513,6 +516,7 @@ int dev_change_net_namespace(struct net_device *dev, struct net *net, const char
 	new_nsid = peernet2id_alloc(old, net);
 	new_ifindex = __dev_get_by_index(net, dev->ifindex) ? -1 : dev->ifindex;
 	unlist_netdevice(dev);
+	dev_shutdown(dev);	/* the qdisc goes back to noop, as at unregistration */
 	call_netdevice_notifiers(NETDEV_UNREGISTER, dev);
 	if (new_ifindex < 0) {
 		/* dev_new_index on the target before the DELLINK is built */

@@ -260,6 +260,9 @@ struct link_watch {
 	unsigned long nextevent;	/* linkwatch_nextevent, 0 at boot */
 	unsigned long flags;		/* LW_URGENT */
 	struct delayed_work work;
+	/* device being processed by linkwatch_do_dev: its reference is in
+	 * flight, not leaked, if the world is destroyed meanwhile */
+	struct net_device *inflight;
 };
 
 void linkwatch_init(struct kernel *k);
@@ -280,6 +283,7 @@ void netif_carrier_off(struct net_device *dev);
 void netif_carrier_event(struct net_device *dev);
 void dev_activate(struct net_device *dev);
 void dev_deactivate(struct net_device *dev);
+void dev_shutdown(struct net_device *dev);
 void netif_dormant_on(struct net_device *dev);
 void netif_dormant_off(struct net_device *dev);
 
@@ -392,6 +396,9 @@ bool netlink_sock_strict(const struct netlink_sock *sk);
 void netlink_sock_set_err_all(struct net *net, unsigned int group, int err);
 void af_netlink_init(struct kernel *k);
 void af_netlink_fini(struct kernel *k);
+
+/* ---- drivers/loopback.c ---- */
+int loopback_net_init(struct net *net);
 
 /* ---- struct kernel ------------------------------------------------------------ */
 

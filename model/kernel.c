@@ -105,8 +105,6 @@ static struct net *net_alloc(struct kernel *k, const char *name)
 	return net;
 }
 
-int loopback_net_init(struct net *net);
-
 /* kernel_create - boot a simulated kernel with @profile. */
 struct kernel *kernel_create(const struct kernel_services *svc, const char *profile)
 {
@@ -157,6 +155,12 @@ int kernel_destroy(struct kernel *k)
 	/* No task context exists at teardown: mark RTNL held for the
 	 * unregistration path's assertions without taking it. */
 	k->rtnl.locked = true;
+	/* A linkwatch worker stopped mid-device holds that device's reference;
+	 * the task never resumes, so drop it here rather than call it a leak. */
+	if (k->lw.inflight) {
+		dev_put(k->lw.inflight);
+		k->lw.inflight = NULL;
+	}
 	for (unsigned i = k->nnets; i-- > 0;)
 		net_free_devices(k->nets[i]);
 	k->rtnl.locked = false;

@@ -233,7 +233,9 @@ static void __linkwatch_run_queue(struct kernel *k, bool urgent_only)
 			continue;
 		}
 		k->lw.len--;
+		k->lw.inflight = dev;
 		linkwatch_do_dev(dev);
+		k->lw.inflight = NULL;
 		dev_put(dev);
 		processed++;
 		do_dev--;
@@ -266,7 +268,9 @@ void linkwatch_sync_dev(struct net_device *dev)
 	cds_list_del_init(&dev->link_watch_list);
 	k->lw.len--;
 	lw_queue_event(k);
+	k->lw.inflight = dev;
 	linkwatch_do_dev(dev);
+	k->lw.inflight = NULL;
 	dev_put(dev);
 }
 

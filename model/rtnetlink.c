@@ -16,9 +16,6 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
-#include <linux/snmp.h>
 
 #include "model/internal.h"
 #include "model/rtnetlink.h"
@@ -27,28 +24,54 @@
 
 /* ---- rtnl_fill_ifinfo ------------------------------------------------------------ */
 
+/* Array sizes of the inet/inet6 per-device blocks as a 6.18 kernel sends them
+ * (link.nlcap): IPV4_DEVCONF_MAX 33, DEVCONF_MAX 60, __IPSTATS_MIB_MAX 38,
+ * __ICMP6_MIB_MAX 7. Fixed here rather than taken from the uapi headers of
+ * the build host, so the message size does not depend on where we build. */
+#define INET_CONF_LEN (4 * 33)
+#define INET6_CONF_LEN (4 * 60)
+#define INET6_STATS_LEN (8 * 38)
+#define INET6_ICMP6STATS_LEN (8 * 7)
+
+/* nla_nest_start_noflag: the legacy nests (IFLA_XDP, IFLA_LINKINFO,
+ * IFLA_AF_SPEC and its per-family nests) carry no NLA_F_NESTED bit; libmnl's
+ * nest start always sets it. */
+static struct nlattr *nest_start_noflag(struct nlmsghdr *nlh, size_t cap, uint16_t type)
+{
+	struct nlattr *nest = mnl_attr_nest_start_check(nlh, cap, type);
+
+	if (nest)
+		nest->nla_type &= (uint16_t)~NLA_F_NESTED;
+	return nest;
+}
+
+/* rtnl_fill_link_af with inet_fill_link_af and inet6_fill_link_af: the
+ * per-family blocks of a device that has its inet/inet6 data. The devconf
+ * values are left zero; snmp6_fill_stats puts the item count first; the
+ * inet6 IF_READY flag is set by addrconf once the device is up with carrier. */
 static bool put_af_spec(struct nlmsghdr *nlh, size_t cap, const struct net_device *dev)
 {
 	static const unsigned char zeros[512];
+	uint64_t stats6[INET6_STATS_LEN / 8] = { INET6_STATS_LEN / 8 };
+	uint64_t icmp6[INET6_ICMP6STATS_LEN / 8] = { INET6_ICMP6STATS_LEN / 8 };
 	struct nlattr *af, *inet, *inet6;
-	uint32_t flags6 = 0x80000000;	/* IF_READY */
+	uint32_t flags6 = netif_running(dev) && netif_carrier_ok(dev) ? 0x80000000 : 0;
 	struct ifla_cacheinfo ci = { .max_reasm_len = 65535, .reachable_time = 30000,
 				     .retrans_time = 1000 };
 
-	(void)dev;
-	af = mnl_attr_nest_start_check(nlh, cap, IFLA_AF_SPEC);
+	af = nest_start_noflag(nlh, cap, IFLA_AF_SPEC);
 	if (!af)
 		return false;
-	inet = mnl_attr_nest_start_check(nlh, cap, AF_INET);
-	if (!inet || !mnl_attr_put_check(nlh, cap, IFLA_INET_CONF, 4 * IPV4_DEVCONF_MAX, zeros))
+	inet = nest_start_noflag(nlh, cap, AF_INET);
+	if (!inet || !mnl_attr_put_check(nlh, cap, IFLA_INET_CONF, INET_CONF_LEN, zeros))
 		return false;
 	mnl_attr_nest_end(nlh, inet);
-	inet6 = mnl_attr_nest_start_check(nlh, cap, AF_INET6);
+	inet6 = nest_start_noflag(nlh, cap, AF_INET6);
 	if (!inet6 || !mnl_attr_put_u32_check(nlh, cap, IFLA_INET6_FLAGS, flags6) ||
 	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_CACHEINFO, sizeof(ci), &ci) ||
-	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_CONF, 4 * DEVCONF_MAX, zeros) ||
-	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_STATS, 8 * __IPSTATS_MIB_MAX, zeros) ||
-	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_ICMP6STATS, 8 * __ICMP6_MIB_MAX, zeros) ||
+	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_CONF, INET6_CONF_LEN, zeros) ||
+	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_STATS, INET6_STATS_LEN, stats6) ||
+	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_ICMP6STATS, INET6_ICMP6STATS_LEN, icmp6) ||
 	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_TOKEN, 16, zeros) ||
 	    !mnl_attr_put_u8_check(nlh, cap, IFLA_INET6_ADDR_GEN_MODE, 0))
 		return false;
@@ -57,16 +80,34 @@ static bool put_af_spec(struct nlmsghdr *nlh, size_t cap, const struct net_devic
 	return true;
 }
 
+/* Link attributes newer than the 6.1 uapi headers we build against, by
+ * their 6.18 numbers (include/uapi/linux/if_link.h). */
+#define IFLA_DEVLINK_PORT_ 62
+#define IFLA_GSO_IPV4_MAX_SIZE_ 63
+#define IFLA_GRO_IPV4_MAX_SIZE_ 64
+#define IFLA_DPLL_PIN_ 65
+#define IFLA_MAX_PDU_ 66
+#define IFLA_NETNS_IMMUTABLE_ 67
+#define IFLA_HEADROOM_ 68
+#define IFLA_TAILROOM_ 69
+
 /* rtnl_fill_ifinfo - one link message for @dev as seen from namespace @net,
  * at the end of @buf (capacity @cap). Returns the message length, or
  * -EMSGSIZE if it does not fit (nothing is left in @buf then).
+ * Mirrors rtnl_fill_ifinfo() of v6.18: the attributes and their order are
+ * those of a real 6.18 RTM_NEWLINK (tests/golden/ipmon/link.nlcap; a veth
+ * end is 1492 bytes, lo 1468). v5.8 sent fewer attributes (no GRO/TSO
+ * limits, ALLMULTI, NETNS_IMMUTABLE, HEADROOM/TAILROOM, DPLL); the model
+ * sends the 6.18 set for every profile.
  *
  *   nlmsghdr | ifinfomsg {family, type, index, flags, change} | attributes:
- *   IFNAME TXQLEN OPERSTATE LINKMODE MTU MIN_MTU MAX_MTU GROUP PROMISCUITY
- *   NUM_TX_QUEUES GSO_MAX_SEGS GSO_MAX_SIZE NUM_RX_QUEUES [MASTER] [LINK]
- *   CARRIER QDISC CARRIER_CHANGES PROTO_DOWN CARRIER_UP_COUNT
- *   CARRIER_DOWN_COUNT MAP ADDRESS BROADCAST STATS64 STATS XDP [LINKINFO]
- *   [LINK_NETNSID] [NEW_NETNSID NEW_IFINDEX] AF_SPEC
+ *   IFNAME TXQLEN OPERSTATE LINKMODE NETNS_IMMUTABLE MTU MIN_MTU MAX_MTU
+ *   GROUP PROMISCUITY ALLMULTI NUM_TX_QUEUES GSO_MAX_SEGS GSO_MAX_SIZE
+ *   GRO_MAX_SIZE GSO_IPV4_MAX_SIZE GRO_IPV4_MAX_SIZE TSO_MAX_SIZE
+ *   TSO_MAX_SEGS MAX_PDU NUM_RX_QUEUES [MASTER] CARRIER CARRIER_CHANGES
+ *   CARRIER_UP_COUNT CARRIER_DOWN_COUNT HEADROOM TAILROOM PROTO_DOWN [EVENT]
+ *   ADDRESS BROADCAST STATS64 STATS XDP [LINKINFO] [NEW_NETNSID NEW_IFINDEX]
+ *   [LINK_NETNSID] [LINK] QDISC AF_SPEC MAP DEVLINK_PORT DPLL_PIN
  */
 int rtnl_fill_ifinfo(void *buf, size_t cap, const struct rtnl_fill_args *a)
 {
@@ -107,48 +148,58 @@ int rtnl_fill_ifinfo(void *buf, size_t cap, const struct rtnl_fill_args *a)
 	     mnl_attr_put_u8_check(nlh, cap, IFLA_OPERSTATE,
 				   netif_running(dev) ? dev->operstate : IF_OPER_DOWN) &&
 	     mnl_attr_put_u8_check(nlh, cap, IFLA_LINKMODE, dev->link_mode) &&
+	     mnl_attr_put_u8_check(nlh, cap, IFLA_NETNS_IMMUTABLE_, 0) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_MTU, dev->mtu) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_MIN_MTU, dev->min_mtu) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_MAX_MTU, dev->max_mtu) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_GROUP, (uint32_t)dev->group) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_PROMISCUITY,
 				    (dev->gflags & IFF_PROMISC) ? 1 : 0) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_ALLMULTI,
+				    (dev->gflags & IFF_ALLMULTI) ? 1 : 0) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_NUM_TX_QUEUES, 1) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_GSO_MAX_SEGS, 65535) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_GSO_MAX_SIZE, 65536) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_GRO_MAX_SIZE, 65536) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_GSO_IPV4_MAX_SIZE_, 65536) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_GRO_IPV4_MAX_SIZE_, 65536) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_TSO_MAX_SIZE, 524280) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_TSO_MAX_SEGS, 65535) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_MAX_PDU_, 0) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_NUM_RX_QUEUES, 1);
 	if (ok && dev->master)
 		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_MASTER, (uint32_t)dev->master->ifindex);
-	if (ok && iflink != dev->ifindex)
-		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_LINK, (uint32_t)iflink);
 	ok = ok && mnl_attr_put_u8_check(nlh, cap, IFLA_CARRIER, netif_carrier_ok(dev)) &&
-	     mnl_attr_put_strz_check(nlh, cap, IFLA_QDISC, dev->qdisc) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_CARRIER_CHANGES,
 				    dev->carrier_up_count + dev->carrier_down_count) &&
-	     mnl_attr_put_u8_check(nlh, cap, IFLA_PROTO_DOWN, dev->proto_down) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_CARRIER_UP_COUNT, dev->carrier_up_count) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_CARRIER_DOWN_COUNT,
-				    dev->carrier_down_count);
+				    dev->carrier_down_count) &&
+	     mnl_attr_put_u16_check(nlh, cap, IFLA_HEADROOM_, 0) &&
+	     mnl_attr_put_u16_check(nlh, cap, IFLA_TAILROOM_, 0) &&
+	     mnl_attr_put_u8_check(nlh, cap, IFLA_PROTO_DOWN, dev->proto_down);
 	if (ok && a->event)
 		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_EVENT, a->event);
-	ok = ok && mnl_attr_put_check(nlh, cap, IFLA_MAP, sizeof(map), &map);
 	if (ok && dev->addr_len)
 		ok = mnl_attr_put_check(nlh, cap, IFLA_ADDRESS, dev->addr_len, dev->addr) &&
 		     mnl_attr_put_check(nlh, cap, IFLA_BROADCAST, dev->addr_len, dev->broadcast);
 	ok = ok && mnl_attr_put_check(nlh, cap, IFLA_STATS64, sizeof(st64), &st64) &&
 	     mnl_attr_put_check(nlh, cap, IFLA_STATS, sizeof(st), &st);
 	if (ok) {
-		nest = mnl_attr_nest_start_check(nlh, cap, IFLA_XDP);
+		nest = nest_start_noflag(nlh, cap, IFLA_XDP);
 		ok = nest && mnl_attr_put_u8_check(nlh, cap, IFLA_XDP_ATTACHED, 0);
 		if (ok)
 			mnl_attr_nest_end(nlh, nest);
 	}
 	if (ok && dev->ops->kind) {
-		nest = mnl_attr_nest_start_check(nlh, cap, IFLA_LINKINFO);
+		nest = nest_start_noflag(nlh, cap, IFLA_LINKINFO);
 		ok = nest && mnl_attr_put_strz_check(nlh, cap, IFLA_INFO_KIND, dev->ops->kind);
 		if (ok)
 			mnl_attr_nest_end(nlh, nest);
 	}
+	if (ok && a->new_nsid_set)
+		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_NEW_NETNSID, (uint32_t)a->new_nsid) &&
+		     mnl_attr_put_u32_check(nlh, cap, IFLA_NEW_IFINDEX, (uint32_t)a->new_ifindex);
 	if (ok && dev->ops->get_link_net) {
 		/* rtnl_fill_link_netnsid: the link device's namespace if it
 		 * is not the device's own, by its id in the receiver's */
@@ -158,10 +209,34 @@ int rtnl_fill_ifinfo(void *buf, size_t cap, const struct rtnl_fill_args *a)
 			ok = mnl_attr_put_u32_check(nlh, cap, IFLA_LINK_NETNSID,
 						    (uint32_t)peernet2id_alloc(a->net, link_net));
 	}
-	if (ok && a->new_nsid_set)
-		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_NEW_NETNSID, (uint32_t)a->new_nsid) &&
-		     mnl_attr_put_u32_check(nlh, cap, IFLA_NEW_IFINDEX, (uint32_t)a->new_ifindex);
-	ok = ok && put_af_spec(nlh, cap, dev);
+	/* put_iflink: only for devices whose iflink is not themselves */
+	if (ok && iflink != dev->ifindex)
+		ok = mnl_attr_put_u32_check(nlh, cap, IFLA_LINK, (uint32_t)iflink);
+	ok = ok && mnl_attr_put_strz_check(nlh, cap, IFLA_QDISC, dev->qdisc);
+	/* rtnl_fill_link_af: inet and inet6 answer -ENODATA once
+	 * NETDEV_UNREGISTER destroyed their per-device data, which leaves an
+	 * empty IFLA_AF_SPEC in the unregistration/netns-move RTM_DELLINK */
+	if (ok && a->no_af_data) {
+		nest = nest_start_noflag(nlh, cap, IFLA_AF_SPEC);
+		ok = nest != NULL;
+		if (ok)
+			mnl_attr_nest_end(nlh, nest);
+	} else {
+		ok = ok && put_af_spec(nlh, cap, dev);
+	}
+	ok = ok && mnl_attr_put_check(nlh, cap, IFLA_MAP, sizeof(map), &map);
+	if (ok) {
+		/* devlink port and DPLL pin: empty nests on 6.18 */
+		nest = mnl_attr_nest_start_check(nlh, cap, IFLA_DEVLINK_PORT_);
+		ok = nest != NULL;
+		if (ok) {
+			mnl_attr_nest_end(nlh, nest);
+			nest = mnl_attr_nest_start_check(nlh, cap, IFLA_DPLL_PIN_);
+			ok = nest != NULL;
+			if (ok)
+				mnl_attr_nest_end(nlh, nest);
+		}
+	}
 	if (!ok)
 		return -EMSGSIZE;
 	return (int)nlh->nlmsg_len;
@@ -194,7 +269,7 @@ static void rtmsg_ifinfo_send(int type, struct net_device *dev, unsigned int cha
 	struct rtnl_fill_args a = {
 		.dev = dev, .net = dev->net, .type = type, .change = change,
 		.event = (uint32_t)event, .new_nsid_set = newnet, .new_nsid = new_nsid,
-		.new_ifindex = new_ifindex,
+		.new_ifindex = new_ifindex, .no_af_data = type == RTM_DELLINK,
 	};
 	struct nl_skb *skb = rtnl_fill_to_skb(&a);
 

@@ -17,6 +17,7 @@ struct rtnl_fill_args {
 	uint32_t event;			/* IFLA_EVENT, 0 = none */
 	bool new_nsid_set;
 	int new_nsid, new_ifindex;
+	bool no_af_data;		/* after NETDEV_UNREGISTER: empty AF_SPEC */
 };
 
 int rtnl_fill_ifinfo(void *buf, size_t cap, const struct rtnl_fill_args *a);

@@ -80,3 +80,14 @@ void dev_deactivate(struct net_device *dev)
 	if (had_real)
 		k_sleep(dev_kernel(dev), dev_kernel(dev)->params.cost_synchronize_net);
 }
+
+/* dev_shutdown - unregistration drops the root qdisc: the TX queues and
+ * dev->qdisc go back to noop_qdisc (IFLA_QDISC "noop" in the RTM_DELLINK).
+ * Mirrors dev_shutdown() in net/sched/sch_generic.c (v5.8..v6.18), called by
+ * unregister_netdevice_many before the NETDEV_UNREGISTER notifiers. */
+void dev_shutdown(struct net_device *dev)
+{
+	dev->qdisc = "noop";
+	dev->qdisc_sleeping_real = false;
+	dev->qdisc_active = false;
+}

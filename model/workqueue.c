@@ -12,8 +12,11 @@
  * one-second (250-jiffy) delay therefore fires 1000 to 1032 ms later.
  *
  * Work items are non-reentrant: a work queued while running runs again after
- * the current run returns. The work runs in a worker task (services
- * work_start), where it may sleep and take RTNL.
+ * the current run returns. PENDING is cleared when the worker starts the
+ * function, not when the item is queued, so queueing an item that waits on
+ * the worklist is a no-op. The work runs in a worker task (services
+ * work_start), where it may sleep and take RTNL. (struct delayed_work's
+ * `rerun` field is no longer used: "queued" is pending && !timer_armed.)
  */
 #include "model/internal.h"
 
@@ -39,26 +42,32 @@ ktime_t timer_wheel_expiry(const struct kernel *k, unsigned long delay)
 	return jiffies_to_ktime(k, expires);
 }
 
+/* work_body - the worker running the item (process_one_work). The kernel
+ * clears WORK_STRUCT_PENDING only when the worker picks the item up, right
+ * before calling the function: until then, queueing it again is a no-op
+ * (queue_work returns false). The item is non-reentrant: if it is queued
+ * again while the function runs, it runs once more afterwards. Here
+ * "queued" is pending && !timer_armed. */
 static void work_body(void *arg)
 {
 	struct delayed_work *dw = arg;
 
-	do {
-		dw->rerun = false;
+	while (dw->pending && !dw->timer_armed) {
+		dw->pending = false;
 		dw->func(dw);
-	} while (dw->rerun);
+	}
 	dw->running = false;
 }
 
+/* work_kick - put the item on the worklist (__queue_work): start a worker
+ * unless one is already running or about to run it; PENDING stays set. */
 static void work_kick(struct delayed_work *dw)
 {
 	struct kernel *k = dw->k;
 
-	dw->pending = false;
-	if (dw->running) {
-		dw->rerun = true;
+	dw->pending = true;
+	if (dw->running)
 		return;
-	}
 	dw->running = true;
 	k->svc.work_start(k->svc.ctx, dw->name, work_body, dw);
 }
@@ -112,7 +121,10 @@ bool queue_delayed_work(struct delayed_work *dw, unsigned long delay)
 }
 
 /* mod_delayed_work - (re)arm @dw to run after @delay, pending or not.
- * Returns true if it was pending before. */
+ * Returns true if it was pending before. Like try_to_grab_pending, it takes
+ * the item back whether its timer is armed or it already sits on the
+ * worklist (a worker that has not started it yet then finds nothing to do),
+ * so an item modified to run now runs once, not twice. */
 bool mod_delayed_work(struct delayed_work *dw, unsigned long delay)
 {
 	bool was = dw->pending;

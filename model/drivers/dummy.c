@@ -2,7 +2,8 @@
  *
  * Mirrors drivers/net/dummy.c: never touches carrier (on from allocation), so
  * operstate stays UNKNOWN and `ip link set up` shows UP,RUNNING,LOWER_UP with
- * state UNKNOWN in the single flags RTM_NEWLINK; IFF_NOARP; noqueue.
+ * state UNKNOWN in the single flags RTM_NEWLINK; IFF_NOARP without
+ * IFF_MULTICAST (dummy_setup clears it); noqueue.
  * ndo_change_carrier (IFLA_CARRIER) toggles carrier, after which the normal
  * linkwatch rules apply (kernel.md §5.3).
  */
@@ -43,7 +44,9 @@ static int dummy_newlink(struct rtnl_newlink_ctx *ctx, struct net_device **out)
 	(void)dummy_ops;
 	if (!dev)
 		return -ENOMEM;
+	/* dummy_setup: NOARP, and no MULTICAST (ip link: BROADCAST,NOARP) */
 	dev->flags |= IFF_NOARP;
+	dev->flags &= ~IFF_MULTICAST;
 	dev->priv_flags_no_queue = 1;
 	err = rtnl_create_link_apply(dev, ctx->tb);
 	if (!err)

@@ -14,8 +14,6 @@ static const struct net_device_ops loopback_ops = {
 	.default_qdisc = "noqueue",
 };
 
-int loopback_net_init(struct net *net);
-
 /* loopback_net_init - create and register lo in @net (no listeners exist yet,
  * so its RTM_NEWLINK reaches nobody). */
 int loopback_net_init(struct net *net)

@@ -5,7 +5,8 @@
  * allocation and stays on unless IFF_NO_CARRIER was asked for (then it is
  * turned off after registration), so a new tap's operstate stays UNKNOWN
  * until a carrier change; TUNSETCARRIER changes carrier (refusing "on" with
- * -EPERM when no queue is attached; the model's taps always have one);
+ * -EPERM when no queue is attached; the model's taps always have one), as
+ * does RTM_SETLINK IFLA_CARRIER through the same ndo_change_carrier;
  * iflink == ifindex, so the ordinary one-second rules apply. RTM_NEWLINK
  * with kind "tun" is refused as the kernel refuses it; deleting through
  * RTM_DELLINK works (the default dellink of rtnl_link_register).
@@ -17,9 +18,23 @@ static void tun_dellink(struct net_device *dev, struct cds_list_head *kill)
 	unregister_netdevice_queue(dev, kill);
 }
 
+/* tun_net_change_carrier - ndo_change_carrier, shared by TUNSETCARRIER and
+ * RTM_SETLINK IFLA_CARRIER (both from "tun: implement carrier change", 2019;
+ * same in v5.8 and v6.18). "On" needs an attached queue; the model's
+ * taps always have one. Context: caller holds RTNL. */
+static int tun_net_change_carrier(struct net_device *dev, bool on)
+{
+	if (on)
+		netif_carrier_on(dev);
+	else
+		netif_carrier_off(dev);
+	return 0;
+}
+
 static const struct net_device_ops tun_ops = {
 	.kind = "tun",
 	.default_qdisc = "pfifo_fast",
+	.ndo_change_carrier = tun_net_change_carrier,
 	.dellink = tun_dellink,
 };
 
@@ -69,10 +84,8 @@ int kernel_tap_set_carrier(struct net *net, const char *name, bool on)
 	dev = __dev_get_by_name(net, name);
 	if (!dev || dev->ops != &tun_ops)
 		err = -EBADFD;
-	else if (on)
-		netif_carrier_on(dev);
 	else
-		netif_carrier_off(dev);
+		err = tun_net_change_carrier(dev, on);
 	rtnl_unlock(k);
 	return err;
 }

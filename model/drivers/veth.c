@@ -10,7 +10,8 @@
  *    the peer is admin-up. veth_close: carrier off for both ends.
  *  - ndo_get_iflink is the peer's ifindex, so every carrier event of a
  *    running veth is urgent for link_watch.
- *  - dellink removes both ends in one unregister batch.
+ *  - dellink unties the pair, then removes both ends in one unregister
+ *    batch.
  * noqueue qdisc (IFF_NO_QUEUE).
  */
 #include <linux/veth.h>
@@ -73,13 +74,20 @@ static void veth_uninit(struct net_device *dev)
 	((struct veth_priv *)dev->priv)->peer = NULL;
 }
 
+/* veth_dellink - untie the pair first (both peer pointers cleared, as
+ * veth_dellink() does in v5.8..v6.18), then queue both ends: while they are
+ * closed and deleted, iflink is 0 (IFLA_LINK 0) and closing one end no
+ * longer drops the other's carrier. */
 static void veth_dellink(struct net_device *dev, struct cds_list_head *kill)
 {
 	struct net_device *peer = veth_peer(dev);
 
+	((struct veth_priv *)dev->priv)->peer = NULL;
 	unregister_netdevice_queue(dev, kill);
-	if (peer)
+	if (peer) {
+		((struct veth_priv *)peer->priv)->peer = NULL;
 		unregister_netdevice_queue(peer, kill);
+	}
 }
 
 static const struct net_device_ops veth_ops = {
