@@ -329,25 +329,19 @@ void rtnetlink_event(struct net_device *dev, unsigned long event)
 
 /* ---- dispatch ------------------------------------------------------------------- */
 
-struct rtnl_link_handler {
-	int (*doit)(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack);
-	netlink_dumpit_t dumpit;
-};
-
 static const struct rtnl_link_handler *rtnl_get_link(int msgtype)
 {
 	static const struct rtnl_link_handler handlers[] = {
-		[RTM_NEWLINK - RTM_BASE] = { rtnl_newlink, NULL },
-		[RTM_DELLINK - RTM_BASE] = { rtnl_dellink, NULL },
-		[RTM_GETLINK - RTM_BASE] = { rtnl_getlink, rtnl_dump_ifinfo },
-		[RTM_SETLINK - RTM_BASE] = { rtnl_setlink, NULL },
+		[RTM_NEWLINK - RTM_BASE] = { rtnl_newlink, NULL, true },
+		[RTM_DELLINK - RTM_BASE] = { rtnl_dellink, NULL, true },
+		[RTM_GETLINK - RTM_BASE] = { rtnl_getlink, rtnl_dump_ifinfo, true },
+		[RTM_SETLINK - RTM_BASE] = { rtnl_setlink, NULL, true },
 	};
 	int i = msgtype - RTM_BASE;
 
-	if (i < 0 || i >= (int)(sizeof(handlers) / sizeof(handlers[0])))
-		return NULL;
-	if (!handlers[i].doit && !handlers[i].dumpit)
-		return NULL;
+	if (i < 0 || i >= (int)(sizeof(handlers) / sizeof(handlers[0])) ||
+	    (!handlers[i].doit && !handlers[i].dumpit))
+		return rtnl_misc_handler(msgtype);	/* addresses, routes, tc... */
 	return &handlers[i];
 }
 
@@ -372,7 +366,7 @@ int rtnetlink_rcv_msg(struct netlink_sock *sk, const struct nlmsghdr *nlh,
 	if (kind == 2 && (nlh->nlmsg_flags & NLM_F_DUMP)) {
 		if (!link->dumpit)
 			return -EOPNOTSUPP;
-		return netlink_dump_start(sk, nlh, link->dumpit, 0, true);
+		return netlink_dump_start(sk, nlh, link->dumpit, 0, link->dump_rtnl);
 	}
 	if (!link->doit)
 		return -EOPNOTSUPP;

@@ -23,6 +23,17 @@ struct rtnl_fill_args {
 int rtnl_fill_ifinfo(void *buf, size_t cap, const struct rtnl_fill_args *a);
 struct nl_skb *rtnl_fill_to_skb(const struct rtnl_fill_args *a);
 
+/* One entry of the handler table (rtnl_register). */
+struct rtnl_link_handler {
+	int (*doit)(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack);
+	netlink_dumpit_t dumpit;
+	bool dump_rtnl;		/* dump parts run under RTNL */
+};
+
+/* Handlers for the message types other than links (model/rtnetlink_misc.c);
+ * NULL for a type nobody registered (-EOPNOTSUPP). */
+const struct rtnl_link_handler *rtnl_misc_handler(int msgtype);
+
 int rtnl_getlink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack);
 int rtnl_setlink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack);
 int rtnl_newlink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack);
