@@ -2,7 +2,7 @@
 # scripts/ensure-deps.sh - make sure what nlsim builds with is installed.
 #
 #   scripts/ensure-deps.sh             libmnl, cunit, liburcu, jemalloc, pkg-config
-#   scripts/ensure-deps.sh --optional  tshark, gnuplot, ip (used by make check/run)
+#   scripts/ensure-deps.sh --optional  tshark, gnuplot, ip, jq (used by make check/run)
 #
 # Silent and fast when everything is there. When something is missing: as
 # root, installs the Debian packages with apt-get (running apt-get update first
@@ -14,7 +14,7 @@ set -u
 # pkg-config module:Debian package
 required="libmnl:libmnl-dev cunit:libcunit1-dev liburcu:liburcu-dev jemalloc:libjemalloc-dev"
 # command:Debian package
-optional="tshark:tshark gnuplot:gnuplot-nox ip:iproute2"
+optional="tshark:tshark gnuplot:gnuplot-nox ip:iproute2 jq:jq cc:gcc"
 
 apt_install() {
 	export DEBIAN_FRONTEND=noninteractive
