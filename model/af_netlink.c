@@ -21,6 +21,7 @@
 #include <linux/netlink.h>
 
 #include "model/internal.h"
+#include "model/nlattr.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -70,6 +71,7 @@ struct netlink_sock {
 	bool cb_running;
 	uint32_t max_recvmsg_len;
 	int dump_done_errno;
+	const char *dump_extack;		/* for NLMSG_DONE's extended ACK */
 };
 
 /* ---- skbs -------------------------------------------------------------------- */
@@ -525,22 +527,41 @@ void netlink_sock_set_err_all(struct net *net, unsigned int group, int err)
 	}
 }
 
-/* netlink_ack - NLMSG_ERROR for @nlh: error 0 is an ACK. The request is
- * echoed whole on error (unless NETLINK_CAP_ACK), else only its header with
- * NLM_F_CAPPED; an extack message adds NLMSGERR_ATTR_MSG and NLM_F_ACK_TLVS
- * when the socket enabled NETLINK_EXT_ACK. */
-void netlink_ack(struct netlink_sock *sk, const struct nlmsghdr *nlh, int err,
-		 const char *extack)
+/* netlink_ack_ext - NLMSG_ERROR for @nlh: error 0 is an ACK. Mirrors
+ * netlink_ack(): the request is echoed whole on error (unless
+ * NETLINK_CAP_ACK), else only its header with NLM_F_CAPPED; with
+ * NETLINK_EXT_ACK, the extended ACK follows as TLVs (NLM_F_ACK_TLVS):
+ * NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS (the bad attribute's offset from
+ * the request's header), NLMSGERR_ATTR_POLICY (its policy). A message set
+ * on success (a parser warning) is sent too. nlmsg_len covers the echo
+ * padded to 4 bytes (nlmsg_append). */
+static void netlink_ack_ext(struct netlink_sock *sk, const struct nlmsghdr *nlh, int err,
+			    const struct netlink_ext_ack *ext)
 {
 	size_t payload = sizeof(struct nlmsgerr);
-	size_t tlvlen = 0, msglen = extack ? strlen(extack) + 1 : 0;
+	size_t tlvlen = 0, msglen = ext && ext->msg ? strlen(ext->msg) + 1 : 0;
+	unsigned char pol[128];
+	size_t pollen = 0;
+	bool offs = false;
 	uint16_t flags = 0;
 	struct nl_skb *skb;
 	struct nlmsghdr *rep;
 	struct nlmsgerr *e;
 
-	if (sk->ext_ack && extack)
-		tlvlen += NLA_ALIGN(NLA_HDRLEN + msglen);
+	if (sk->ext_ack && ext) {
+		if (ext->msg)
+			tlvlen += NLA_ALIGN(NLA_HDRLEN + msglen);
+		/* netlink_ack_tlv_fill: offset and policy only on error */
+		if (err && ext->bad_attr && (const char *)ext->bad_attr >= (const char *)nlh &&
+		    (const char *)ext->bad_attr < (const char *)nlh + nlh->nlmsg_len) {
+			offs = true;
+			tlvlen += NLA_HDRLEN + sizeof(uint32_t);
+		}
+		if (err && ext->policy)
+			pollen = nla_policy_dump(ext->policy, pol, sizeof(pol));
+		if (pollen)
+			tlvlen += NLA_HDRLEN + pollen;
+	}
 	if (err && !sk->cap_ack)
 		payload += nlh->nlmsg_len - NLMSG_HDRLEN;
 	else
@@ -551,7 +572,7 @@ void netlink_ack(struct netlink_sock *sk, const struct nlmsghdr *nlh, int err,
 	if (!skb)
 		return;
 	rep = nl_skb_put(skb, NLMSG_ALIGN(NLMSG_HDRLEN + payload));
-	rep->nlmsg_len = (uint32_t)(NLMSG_HDRLEN + payload);
+	rep->nlmsg_len = (uint32_t)NLMSG_ALIGN(NLMSG_HDRLEN + payload);
 	rep->nlmsg_type = NLMSG_ERROR;
 	rep->nlmsg_flags = flags;
 	rep->nlmsg_seq = nlh->nlmsg_seq;
@@ -560,15 +581,41 @@ void netlink_ack(struct netlink_sock *sk, const struct nlmsghdr *nlh, int err,
 	e->error = err;
 	memcpy(&e->msg, nlh, payload - sizeof(int) > nlh->nlmsg_len ?
 			      nlh->nlmsg_len : payload - sizeof(int));
-	if (tlvlen) {
-		struct nlattr *a = nl_skb_put(skb, tlvlen);
+	if (tlvlen && ext->msg) {
+		struct nlattr *a = nl_skb_put(skb, NLA_ALIGN(NLA_HDRLEN + msglen));
 
 		a->nla_type = NLMSGERR_ATTR_MSG;
 		a->nla_len = (uint16_t)(NLA_HDRLEN + msglen);
-		memcpy((char *)a + NLA_HDRLEN, extack, msglen);
-		rep->nlmsg_len += (uint32_t)tlvlen;
+		memcpy((char *)a + NLA_HDRLEN, ext->msg, msglen);
+		rep->nlmsg_len += (uint32_t)NLA_ALIGN(a->nla_len);
+	}
+	if (offs) {
+		struct nlattr *a = nl_skb_put(skb, NLA_HDRLEN + sizeof(uint32_t));
+		uint32_t off = (uint32_t)((const char *)ext->bad_attr - (const char *)nlh);
+
+		a->nla_type = NLMSGERR_ATTR_OFFS;
+		a->nla_len = NLA_HDRLEN + sizeof(uint32_t);
+		memcpy((char *)a + NLA_HDRLEN, &off, sizeof(off));
+		rep->nlmsg_len += a->nla_len;
+	}
+	if (pollen) {
+		struct nlattr *a = nl_skb_put(skb, NLA_HDRLEN + pollen);
+
+		a->nla_type = NLMSGERR_ATTR_POLICY | NLA_F_NESTED;
+		a->nla_len = (uint16_t)(NLA_HDRLEN + pollen);
+		memcpy((char *)a + NLA_HDRLEN, pol, pollen);
+		rep->nlmsg_len += a->nla_len;
 	}
 	netlink_unicast(sk, skb);
+}
+
+/* netlink_ack - the same with a message only. */
+void netlink_ack(struct netlink_sock *sk, const struct nlmsghdr *nlh, int err,
+		 const char *extack)
+{
+	struct netlink_ext_ack ext = { .msg = extack };
+
+	netlink_ack_ext(sk, nlh, err, &ext);
 }
 
 /* ---- dumps -------------------------------------------------------------------- */
@@ -626,8 +673,11 @@ static int netlink_dump(struct netlink_sock *sk)
 		skb->truesize = skb_truesize_for(NLMSG_GOODSIZE);
 	}
 	{
+		/* netlink_dump_done: the errno, then the extended ACK message
+		 * if the socket asked for it and there is room */
 		struct nlmsghdr *done = nl_skb_put(skb, NLMSG_SPACE(sizeof(int)));
 		int errno_v = len < 0 ? len : 0;
+		const char *msg = sk->dump_extack;
 
 		done->nlmsg_len = NLMSG_LENGTH(sizeof(int));
 		done->nlmsg_type = NLMSG_DONE;
@@ -636,10 +686,26 @@ static int netlink_dump(struct netlink_sock *sk)
 		done->nlmsg_pid = sk->portid;
 		memcpy(NLMSG_DATA(done), &errno_v, sizeof(int));
 		nl_dump_check_consistent(cb, done);
+		if (msg && sk->ext_ack &&
+		    nl_skb_tailroom(skb) >= NLA_ALIGN(NLA_HDRLEN + strlen(msg) + 1)) {
+			struct nlattr *a = nl_skb_put(skb, NLA_ALIGN(NLA_HDRLEN + strlen(msg) + 1));
+
+			memset(a, 0, NLA_ALIGN(NLA_HDRLEN + strlen(msg) + 1));
+			a->nla_type = NLMSGERR_ATTR_MSG;
+			a->nla_len = (uint16_t)(NLA_HDRLEN + strlen(msg) + 1);
+			memcpy((char *)a + NLA_HDRLEN, msg, strlen(msg) + 1);
+			done->nlmsg_flags |= NLM_F_ACK_TLVS;
+			done->nlmsg_len += NLA_ALIGN(a->nla_len);
+		}
 	}
 	__netlink_sendskb(sk, skb);
 	netlink_dump_done(sk);
 	return 0;
+}
+
+void netlink_dump_set_extack(struct netlink_callback *cb, const char *msg)
+{
+	cb->sk->dump_extack = msg;
 }
 
 /* netlink_dump_start - begin a dump for @nlh and produce its first part in
@@ -668,6 +734,7 @@ int netlink_dump_start(struct netlink_sock *sk, const struct nlmsghdr *nlh,
 	sk->cb = cb;
 	sk->cb_running = true;
 	sk->dump_done_errno = 0;
+	sk->dump_extack = NULL;
 	err = netlink_dump(sk);
 	if (err && sk->cb_running)
 		netlink_dump_done(sk);
@@ -798,7 +865,7 @@ long netlink_sock_sendmsg(struct netlink_sock *sk, const void *buf, size_t len)
 	k_event(sk->k, &ev);
 	while (len - off >= NLMSG_HDRLEN) {
 		const struct nlmsghdr *nlh = (const void *)(p + off);
-		const char *extack = NULL;
+		struct netlink_ext_ack ext = { 0 };
 		size_t msglen;
 		int err;
 
@@ -810,12 +877,12 @@ long netlink_sock_sendmsg(struct netlink_sock *sk, const void *buf, size_t len)
 		 * skipped; both still get an ACK if they asked for one. */
 		if (!(nlh->nlmsg_flags & NLM_F_REQUEST) || nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			goto ack;
-		err = rtnetlink_rcv_msg(sk, nlh, &extack);
+		err = rtnetlink_rcv_msg(sk, nlh, &ext.msg);
 		if (err == -EINTR)
 			goto skip;
 ack:
 		if ((nlh->nlmsg_flags & NLM_F_ACK) || err)
-			netlink_ack(sk, nlh, err, extack);
+			netlink_ack_ext(sk, nlh, err, &ext);
 skip:
 		msglen = NLMSG_ALIGN(nlh->nlmsg_len);
 		if (msglen > len - off)

@@ -37,7 +37,28 @@
 	.rtnl_delay = 0,                               \
 	.rtnl_delay_classes = (1 << RTNL_CLASS_IOCTL) | (1 << RTNL_CLASS_ETHTOOL) |   \
 			      (1 << RTNL_CLASS_LINKWATCH) | (1 << RTNL_CLASS_GENETLINK) | \
-			      (1 << RTNL_CLASS_DRIVER)
+			      (1 << RTNL_CLASS_DRIVER),              \
+	.cost_ioctl_get = US(1),                       \
+	.cost_ioctl_set = US(15),                      \
+	.cost_ethtool = US(5),                         \
+	.cost_getqdisc = US(3),                        \
+	.cost_delqdisc = US(3),                        \
+	.cost_dump_route = US(10),                     \
+	.cost_dump_rule = US(3),                       \
+	.cost_dump_addr = US(5),                       \
+	.cost_ovs_genl = US(3),                        \
+	.cost_ovs_vport_add = US(60),                  \
+	.cost_ovs_vport_del = US(40),                  \
+	.ovs_cost_iteration = US(20),                  \
+	.ovs_cost_message = US(2),                     \
+	.ovs_cost_request = US(3),                     \
+	.ovs_cost_reconfigure = US(100),               \
+	.ovs_cost_reconfigure_port = US(10),           \
+	.ovs_cost_port_add = US(200),                  \
+	.ovs_cost_port_del = US(100),                  \
+	.ovs_cost_status_iface = US(5),                \
+	.ovs_db_latency = US(100),                     \
+	.ovs_stats_interval = US(5000000)
 
 static const struct kernel_profile profiles[] = {
 	{
@@ -51,11 +72,15 @@ static const struct kernel_profile profiles[] = {
 			.broadcast_rmem_after_add = 0,
 			.dump_done_separate = 1,
 			.dump_hash_walk = 1,
+			.live_rename = 0,
 			.virtio_carrier_mode = VIRTIO_CARRIER_CONFIG_WORK,
 			.rmem_default = 212992,
 			.rmem_max = 212992,
 			.urgent_on_up_oper_down = 0,
 			COMMON_COSTS,
+			.route_dump_rcu = 0,
+			.addr_dump_rcu = 0,
+			.ovs_destroy_rtnl_always = 1,
 		},
 	},
 	{
@@ -69,11 +94,15 @@ static const struct kernel_profile profiles[] = {
 			.broadcast_rmem_after_add = 1,
 			.dump_done_separate = 1,
 			.dump_hash_walk = 0,
+			.live_rename = 1,
 			.virtio_carrier_mode = VIRTIO_CARRIER_AT_OPEN,
 			.rmem_default = 212992,
 			.rmem_max = 4194304,
 			.urgent_on_up_oper_down = 0,
 			COMMON_COSTS,
+			.route_dump_rcu = 1,
+			.addr_dump_rcu = 1,
+			.ovs_destroy_rtnl_always = 1,
 		},
 	},
 };
@@ -102,6 +131,9 @@ static const struct param_def params[] = {
 	P("netlink.dump_hash_walk", PU_BOOL, dump_hash_walk,
 	  "kernel.md §4.5: v5.8 walks dev_index_head[256]; v6.9 3e41af90767d xarray by ifindex",
 	  "link dump order: hash buckets (newest first) instead of ascending ifindex"),
+	P("dev.live_rename", PU_BOOL, live_rename,
+	  "'net: core: allow live renaming when an interface is up' (v6.2); measured on 6.18",
+	  "an admin-up device can be renamed (else -EBUSY)"),
 	P("virtio.carrier_mode", PU_ENUM, virtio_carrier_mode,
 	  "kernel.md §5.1: df28de7b0050 (v6.12 cycle), be5dcaed694e (v6.16)",
 	  "0 = carrier from config work after probe, 1 = read in probe, 2 = raised at first open"),
@@ -138,6 +170,57 @@ static const struct param_def params[] = {
 	P("rtnl.delay_classes", PU_MASK, rtnl_delay_classes,
 	  "clients.md §4.3/§5.3: rtnl_lock inlined into rtnetlink_rcv_msg is not delayed",
 	  "caller classes that pay rtnl.delay: names separated by ',' or 'all'/'none'"),
+	/* kernel calls that are not netlink, and the requests of clients.md §2.4 */
+	P("cost.ioctl_get", PU_USEC, cost_ioctl_get, "assumed",
+	  "SIOCGIFFLAGS: device lookup under RCU, no RTNL (kernel.md §3.3)"),
+	P("cost.ioctl_set", PU_USEC, cost_ioctl_set, "assumed",
+	  "RTNL hold of SIOCSIFFLAGS (dev_change_flags)"),
+	P("cost.ethtool", PU_USEC, cost_ethtool, "assumed",
+	  "RTNL hold of one SIOCETHTOOL get (GSET, GDRVINFO, GSSET_INFO, GSTRINGS, GSTATS)"),
+	P("cost.getqdisc", PU_USEC, cost_getqdisc, "assumed", "RTNL hold of RTM_GETQDISC doit"),
+	P("cost.delqdisc", PU_USEC, cost_delqdisc, "assumed",
+	  "RTNL hold of RTM_DELQDISC (ingress, none present)"),
+	P("cost.dump_route", PU_USEC, cost_dump_route, "assumed",
+	  "one RTM_GETROUTE dump part (one table, one family)"),
+	P("cost.dump_rule", PU_USEC, cost_dump_rule, "assumed", "one RTM_GETRULE dump part"),
+	P("cost.dump_addr", PU_USEC, cost_dump_addr, "assumed", "one RTM_GETADDR dump part"),
+	P("rtnetlink.route_dump_rcu", PU_BOOL, route_dump_rcu,
+	  "kernel.md §3.1/§3.2 (v6.9 'rtnetlink: add RTNL_FLAG_DUMP_UNLOCKED flag' and the RCU route/rule dumpers); assumed where unsure",
+	  "RTM_GETROUTE (AF_INET/AF_INET6) and RTM_GETRULE dumps run without RTNL"),
+	P("rtnetlink.addr_dump_rcu", PU_BOOL, addr_dump_rcu,
+	  "kernel.md §3.2: inet/inet6 address dumps RCU since v6.9; AF_UNSPEC keeps RTNL",
+	  "RTM_GETADDR dumps of AF_INET or AF_INET6 run without RTNL"),
+	P("cost.ovs_genl", PU_USEC, cost_ovs_genl, "assumed",
+	  "genetlink OVS_VPORT_CMD_* outside RTNL (ovs_lock, lookup, reply); all of CMD_GET"),
+	P("cost.ovs_vport_add", PU_USEC, cost_ovs_vport_add, "assumed",
+	  "RTNL hold of ovs_netdev_link (upper link, rx_handler, LRO off, promiscuity)"),
+	P("cost.ovs_vport_del", PU_USEC, cost_ovs_vport_del, "assumed",
+	  "RTNL hold of netdev_destroy / ovs_netdev_detach_dev"),
+	P("openvswitch.destroy_rtnl_always", PU_BOOL, ovs_destroy_rtnl_always,
+	  "clients.md §1.1/§8: before 'net: openvswitch: Avoid needlessly taking the RTNL on vport destroy' (Toke Hoiland-Jorgensen, Dec 2025)",
+	  "vport destroy takes RTNL even when the device is already unregistered"),
+	/* the Open vSwitch client model */
+	P("ovs.cost.iteration", PU_USEC, ovs_cost_iteration, "assumed",
+	  "ovs-vswitchd CPU per main-loop iteration (IDL, ofproto, timers)"),
+	P("ovs.cost.message", PU_USEC, ovs_cost_message, "assumed",
+	  "ovs-vswitchd CPU per received notification (rtnetlink_parse, callbacks)"),
+	P("ovs.cost.request", PU_USEC, ovs_cost_request, "assumed",
+	  "ovs-vswitchd CPU per kernel request (build, parse the reply)"),
+	P("ovs.cost.reconfigure", PU_USEC, ovs_cost_reconfigure, "assumed",
+	  "fixed part of bridge_reconfigure"),
+	P("ovs.cost.reconfigure_port", PU_USEC, ovs_cost_reconfigure_port, "assumed",
+	  "bridge_reconfigure per configured port"),
+	P("ovs.cost.port_add", PU_USEC, ovs_cost_port_add, "assumed",
+	  "ofproto port add besides kernel calls (ofport install, upcall sockets)"),
+	P("ovs.cost.port_del", PU_USEC, ovs_cost_port_del, "assumed",
+	  "ofproto port delete besides kernel calls"),
+	P("ovs.cost.status_iface", PU_USEC, ovs_cost_status_iface, "assumed",
+	  "iface_refresh_netdev_status per interface refreshed, besides kernel calls"),
+	P("ovs.db_latency", PU_USEC, ovs_db_latency, "assumed",
+	  "one way between ovsdb-server and a client (vswitchd or ovs-vsctl), with processing"),
+	P("ovs.stats_interval", PU_USEC, ovs_stats_interval,
+	  "clients.md §2.5: other_config:stats-update-interval, at least 5000 ms",
+	  "period of the STATS round"),
 };
 
 /* profile_find - the profile called @name, or NULL. */

@@ -32,6 +32,7 @@ struct kernel_params {
 	int64_t broadcast_rmem_after_add;		/* 2025 rmem check fix */
 	int64_t dump_done_separate;			/* NLMSG_DONE alone */
 	int64_t dump_hash_walk;				/* v5.8 256-bucket walk */
+	int64_t live_rename;				/* v6.2: rename while up */
 	int64_t virtio_carrier_mode;			/* enum virtio_carrier_mode */
 	int64_t rmem_default, rmem_max;			/* bytes */
 	/* policies under study */
@@ -45,6 +46,21 @@ struct kernel_params {
 	/* RTNL delay injection (delay-kfunc on rtnl_lock) */
 	int64_t rtnl_delay;				/* ns, before each rtnl_lock */
 	int64_t rtnl_delay_classes;			/* bitmask of enum rtnl_class */
+	/* kernel calls that are not netlink, and the non-link rtnetlink
+	 * requests Open vSwitch sends (ns, or switches) */
+	int64_t cost_ioctl_get, cost_ioctl_set, cost_ethtool;
+	int64_t cost_getqdisc, cost_delqdisc;
+	int64_t cost_dump_route, cost_dump_rule, cost_dump_addr;
+	int64_t route_dump_rcu;				/* v6.9+: no RTNL */
+	int64_t addr_dump_rcu;				/* AF_INET/6, v6.9+ */
+	int64_t cost_ovs_genl, cost_ovs_vport_add, cost_ovs_vport_del;
+	int64_t ovs_destroy_rtnl_always;		/* before Toke's fix */
+	/* the Open vSwitch client model (clients/ovs*.c): vswitchd's own
+	 * CPU and the OVSDB round trips, in ns */
+	int64_t ovs_cost_iteration, ovs_cost_message, ovs_cost_request;
+	int64_t ovs_cost_reconfigure, ovs_cost_reconfigure_port;
+	int64_t ovs_cost_port_add, ovs_cost_port_del, ovs_cost_status_iface;
+	int64_t ovs_db_latency, ovs_stats_interval;
 };
 
 struct kernel_profile {

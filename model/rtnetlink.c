@@ -242,10 +242,12 @@ int rtnl_fill_ifinfo(void *buf, size_t cap, const struct rtnl_fill_args *a)
 	return (int)nlh->nlmsg_len;
 }
 
-/* rtnl_fill_to_skb - fill a message for @a into a new skb of exact size. */
+/* rtnl_fill_to_skb - fill a message for @a into a new skb of exact size.
+ * The scratch buffer starts zeroed: libmnl 1.0.4 does not clear attribute
+ * padding, and the kernel's messages have zero padding (nla_put). */
 struct nl_skb *rtnl_fill_to_skb(const struct rtnl_fill_args *a)
 {
-	char *scratch = malloc(MSG_SCRATCH);
+	char *scratch = calloc(1, MSG_SCRATCH);
 	struct nl_skb *skb = NULL;
 	int len;
 

@@ -88,20 +88,21 @@ static struct net_device *find_dev(struct net *net, const struct ifinfomsg *ifm,
 	return NULL;
 }
 
-/* rtnl_valid_getlink_req: strict sockets get header and attribute checks;
- * others the lenient (deprecated) parse. */
+/* rtnl_valid_getlink_req: a header shorter than an ifinfomsg is refused in
+ * both modes; then strict sockets get header and attribute checks, others
+ * the lenient (deprecated) parse. */
 static int rtnl_valid_getlink_req(struct netlink_sock *sk, const struct nlmsghdr *nlh,
 				  const struct nlattr **tb, const char **extack)
 {
 	const struct ifinfomsg *ifm;
 	int err;
 
-	if (!netlink_sock_strict(sk))
-		return parse_link_req(nlh, tb, false, extack);
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifm))) {
 		*extack = "Invalid header for get link";
 		return -EINVAL;
 	}
+	if (!netlink_sock_strict(sk))
+		return parse_link_req(nlh, tb, false, extack);
 	ifm = ifmsg(nlh);
 	if (ifm->__ifi_pad || ifm->ifi_type || ifm->ifi_flags || ifm->ifi_change) {
 		*extack = "Invalid values in header for get link request";
@@ -175,6 +176,43 @@ static int dump_one(struct nl_skb *skb, struct netlink_callback *cb, struct net_
 	return 0;
 }
 
+/* rtnl_valid_dump_ifinfo_req - the strict checks of a link dump request
+ * (NETLINK_GET_STRICT_CHK); lenient requests are not checked at all, since
+ * their errors are ignored ("a hack to preserve kernel<->userspace
+ * interface": old iproute2 sent a bare rtgenmsg). Errors end the dump in its
+ * NLMSG_DONE, with the message as extended ACK. */
+static int rtnl_valid_dump_ifinfo_req(const struct nlmsghdr *nlh, const char **extack)
+{
+	const struct nlattr *tb[IFLA_MAX + 1];
+	const struct ifinfomsg *ifm;
+	int err;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifm))) {
+		*extack = "Invalid header for link dump";
+		return -EINVAL;
+	}
+	ifm = ifmsg(nlh);
+	if (ifm->__ifi_pad || ifm->ifi_type || ifm->ifi_flags || ifm->ifi_change) {
+		*extack = "Invalid values in header for link dump request";
+		return -EINVAL;
+	}
+	if (ifm->ifi_index) {
+		*extack = "Filter by device index not supported for link dumps";
+		return -EINVAL;
+	}
+	err = parse_link_req(nlh, tb, true, extack);
+	if (err < 0)
+		return err;
+	for (int i = 0; i <= IFLA_MAX; i++) {
+		if (tb[i] && i != IFLA_TARGET_NETNSID && i != IFLA_EXT_MASK &&
+		    i != IFLA_MASTER && i != IFLA_LINKINFO) {
+			*extack = "Unsupported attribute in link dump request";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* rtnl_dump_ifinfo - one part of a link dump. args[0]/args[1] are the
  * cursor: (bucket, index in bucket) for the v5.8 hash walk, (next ifindex)
  * for the v6.9+ walk. Returns the part's length; 0 when nothing is left.
@@ -187,9 +225,15 @@ int rtnl_dump_ifinfo(struct nl_skb *skb, struct netlink_callback *cb)
 	const struct nlmsghdr *nlh = cb->req;
 	bool finished = true;
 
-	if (netlink_sock_strict(cb->sk) &&
-	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
-		return -EINVAL;
+	if (netlink_sock_strict(cb->sk)) {
+		struct netlink_ext_ack ext = { 0 };
+		int err = rtnl_valid_dump_ifinfo_req(nlh, &ext.msg);
+
+		if (err < 0) {
+			netlink_dump_set_extack(cb, ext.msg);
+			return err;
+		}
+	}
 	cb->seq = net->dev_base_seq;
 	if (k->params.dump_hash_walk) {
 		long h = cb->args[0], s_idx = cb->args[1];
@@ -562,8 +606,10 @@ int rtnl_newlink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char
 			return -EINVAL;
 		return -ENODEV;
 	}
+	/* rtnl_newlink_create: no kind, or one nobody registered (the
+	 * module request failed) */
 	if (!ops) {
-		*extack = kind[0] ? "Unknown device type" : NULL;
+		*extack = "Unknown device type";
 		return -EOPNOTSUPP;
 	}
 	if (ifmsg(nlh)->ifi_index) {

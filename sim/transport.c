@@ -312,11 +312,11 @@ static bool fd_nonblocking(int fd)
 	return fl >= 0 && (fl & O_NONBLOCK);
 }
 
-static void put_nsid_cmsg(struct msghdr *msg, int nsid)
+static void put_nsid_cmsg(struct msghdr *msg, size_t room, int nsid)
 {
 	struct cmsghdr *c;
 
-	if (!msg->msg_control || msg->msg_controllen < CMSG_SPACE(sizeof(int))) {
+	if (!msg->msg_control || room < CMSG_SPACE(sizeof(int))) {
 		msg->msg_flags |= MSG_CTRUNC;
 		return;
 	}
@@ -366,7 +366,7 @@ static ssize_t sim_recvmsg(struct sim_sock *s, struct msghdr *msg, int flags)
 			}
 			netlink_sock_getsockopt(s->nsk, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, &v, &vl);
 			if (v && nsid >= 0)
-				put_nsid_cmsg(msg, nsid);
+				put_nsid_cmsg(msg, ctllen, nsid);
 			{
 				struct recv_done_args a = { s, bufsize, (flags & MSG_PEEK) != 0 };
 
