@@ -379,6 +379,8 @@ void dev_close(struct net_device *dev)
 	call_netdevice_notifiers(NETDEV_DOWN, dev);
 }
 
+static void __dev_set_promiscuity(struct net_device *dev, int inc, bool notify);
+
 /* __dev_change_flags - apply @flags: the kept bits follow the kernel's
  * __dev_change_flags; opens or closes the device; no notification. */
 int __dev_change_flags(struct net_device *dev, unsigned int flags)
@@ -396,8 +398,10 @@ int __dev_change_flags(struct net_device *dev, unsigned int flags)
 		else
 			ret = __dev_open(dev);
 	}
-	if ((flags ^ dev->gflags) & IFF_PROMISC)
+	if ((flags ^ dev->gflags) & IFF_PROMISC) {
 		dev->gflags ^= IFF_PROMISC;
+		__dev_set_promiscuity(dev, (dev->gflags & IFF_PROMISC) ? 1 : -1, false);
+	}
 	if ((flags ^ dev->gflags) & IFF_ALLMULTI)
 		dev->gflags ^= IFF_ALLMULTI;
 	return ret;
@@ -426,6 +430,30 @@ int dev_change_flags(struct net_device *dev, unsigned int flags)
 		return ret;
 	__dev_notify_flags(dev, old_flags, (old_flags ^ dev->flags) | (old_gflags ^ dev->gflags));
 	return ret;
+}
+
+/* dev_set_promiscuity - an in-kernel user (bridge port, OVS vport) asks for
+ * promiscuous mode. Mirrors __dev_set_promiscuity: IFF_PROMISC in dev->flags
+ * follows the counter, and a change notifies with ifi_change = IFF_PROMISC;
+ * dev_get_flags still shows PROMISC only when userspace asked (gflags). */
+static void __dev_set_promiscuity(struct net_device *dev, int inc, bool notify)
+{
+	unsigned int old_flags = dev->flags;
+
+	if (inc < 0 && dev->promiscuity < (unsigned int)-inc)
+		inc = -(int)dev->promiscuity;
+	dev->promiscuity = (unsigned int)((int)dev->promiscuity + inc);
+	if (dev->promiscuity)
+		dev->flags |= IFF_PROMISC;
+	else
+		dev->flags &= ~IFF_PROMISC;
+	if (notify && dev->flags != old_flags)
+		__dev_notify_flags(dev, old_flags, IFF_PROMISC);
+}
+
+void dev_set_promiscuity(struct net_device *dev, int inc)
+{
+	__dev_set_promiscuity(dev, inc, true);
 }
 
 /* netdev_state_change - NETDEV_CHANGE and one RTM_NEWLINK (change 0), only

@@ -90,6 +90,7 @@ struct net_device {
 	int ifindex;
 	unsigned int flags;		/* admin flags (IFF_UP, ...), as dev->flags */
 	unsigned int gflags;		/* user-requested PROMISC/ALLMULTI */
+	unsigned int promiscuity;	/* dev_set_promiscuity() counter */
 	unsigned int priv_flags_no_queue; /* IFF_NO_QUEUE */
 	unsigned long state;		/* __LINK_STATE_* bits */
 	unsigned char operstate;	/* IF_OPER_* */
@@ -297,6 +298,7 @@ void unregister_netdevice_queue(struct net_device *dev, struct cds_list_head *ki
 void unregister_netdevice_many(struct kernel *k, struct cds_list_head *kill);
 void unregister_netdevice(struct net_device *dev);
 int dev_change_flags(struct net_device *dev, unsigned int flags);
+void dev_set_promiscuity(struct net_device *dev, int inc);
 int __dev_change_flags(struct net_device *dev, unsigned int flags);
 void __dev_notify_flags(struct net_device *dev, unsigned int old_flags, unsigned int gchanges);
 unsigned int dev_get_flags(const struct net_device *dev);

@@ -153,8 +153,7 @@ int rtnl_fill_ifinfo(void *buf, size_t cap, const struct rtnl_fill_args *a)
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_MIN_MTU, dev->min_mtu) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_MAX_MTU, dev->max_mtu) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_GROUP, (uint32_t)dev->group) &&
-	     mnl_attr_put_u32_check(nlh, cap, IFLA_PROMISCUITY,
-				    (dev->gflags & IFF_PROMISC) ? 1 : 0) &&
+	     mnl_attr_put_u32_check(nlh, cap, IFLA_PROMISCUITY, dev->promiscuity) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_ALLMULTI,
 				    (dev->gflags & IFF_ALLMULTI) ? 1 : 0) &&
 	     mnl_attr_put_u32_check(nlh, cap, IFLA_NUM_TX_QUEUES, 1) &&

@@ -1,7 +1,7 @@
 /* model/drivers/bridge.c - a bridge master, as far as link state goes.
  *
- * Mirrors the link-state part of net/bridge: br_dev_setup leaves a new
- * bridge without carrier; br_add_if/br_del_if link and unlink a port (the
+ * Mirrors the link-state part of net/bridge: a new bridge keeps its
+ * default carrier until its first port is added; br_add_if/br_del_if link and unlink a port (the
  * upper-device change sends the port's RTM_NEWLINK with IFLA_MASTER);
  * br_device_event (br_notify.c) runs br_port_carrier_check on a port's
  * NETDEV_CHANGE, UP and DOWN; with STP off a port whose device runs with an
@@ -10,8 +10,9 @@
  * port forwards. The bridge's iflink is its own ifindex, so its carrier
  * changes follow the one-second rule (anchors.md §6: a bridge over a veth
  * flapping 20 times in 0.47 s sent two messages 1.03 s apart).
- * Left out: STP, the bridge adopting its lowest port MAC, promiscuity, and
- * the AF_BRIDGE port messages (br_ifinfo_notify).
+ * The port is made promiscuous (one more RTM_NEWLINK, ifi_change PROMISC).
+ * Left out: STP, the bridge adopting its lowest port MAC, and the AF_BRIDGE
+ * port messages (br_ifinfo_notify).
  */
 #include "model/rtnetlink.h"
 
@@ -54,6 +55,7 @@ int br_add_if(struct net_device *br, struct net_device *dev)
 		return -EINVAL;
 	dev->master = br;
 	call_netdevice_notifiers(NETDEV_CHANGEUPPER, dev);
+	dev_set_promiscuity(dev, 1);	/* br_manage_promisc */
 	br_port_state_selection(br);
 	return 0;
 }
@@ -64,6 +66,7 @@ int br_del_if(struct net_device *br, struct net_device *dev)
 		return -EINVAL;
 	dev->master = NULL;
 	call_netdevice_notifiers(NETDEV_CHANGEUPPER, dev);
+	dev_set_promiscuity(dev, -1);
 	br_port_state_selection(br);
 	return 0;
 }
@@ -111,11 +114,11 @@ static int br_newlink(struct rtnl_newlink_ctx *ctx, struct net_device **out)
 		return -ENOMEM;
 	dev->priv_flags_no_queue = 1;
 	err = rtnl_create_link_apply(dev, ctx->tb);
-	if (!err) {
-		/* br_dev_setup: no carrier until a port forwards */
-		set_bit(__LINK_STATE_NOCARRIER, &dev->state);
+	/* A new bridge keeps the default carrier (on): it goes off only when
+	 * a port that does not forward is added (measured on 6.18, see
+	 * docs/kernel-fidelity.md). */
+	if (!err)
 		err = register_netdevice(dev);
-	}
 	if (err) {
 		free_netdev(dev);
 		return err;
