@@ -16,7 +16,7 @@
 #include "model/internal.h"
 #include "model/profile.h"
 
-#define US(x) ((int64_t)((x) * 1000))
+#define US(x) ((int64_t)((x) * 1000LL))
 
 /* Costs shared by both profiles unless a profile says otherwise. */
 #define COMMON_COSTS                                   \
