@@ -6,6 +6,9 @@
 static const struct client_kind kinds[] = {
 	{ "monitor", "ip -ts monitor link: prints every RTNLGRP_LINK message", monitor_start },
 	{ "networkd", "systemd-networkd bringing links up (link=NAME)", networkd_start },
+	{ "ovs", "ovs-vswitchd with bridge br0 (variant=main|series, veth_status=on|off)",
+	  ovs_start },
+	{ "churn", "the OVS series' churn script: ip link + ovs-vsctl per veth (ifaces=N ...)", churn_start },
 };
 
 const struct client_kind *client_kind_find(const char *name)

@@ -41,5 +41,7 @@ const struct client_kind *client_kind_at(unsigned i);
 
 void monitor_start(const struct client_env *env);
 void networkd_start(const struct client_env *env);
+void ovs_start(const struct client_env *env);
+void churn_start(const struct client_env *env);
 
 #endif /* NLSIM_CLIENTS_CLIENT_H */

@@ -204,4 +204,30 @@ bool kernel_link_at(struct net *net, unsigned i, struct link_info *out);
 unsigned kernel_linkwatch_queue_len(const struct kernel *k);
 ktime_t kernel_now(const struct kernel *k);
 
+/* ---- kernel calls that are not netlink ----------------------------------------
+ *
+ * System calls a client makes besides netlink sockets, as direct calls (task
+ * context: they may take RTNL and let time pass). Errors are negative errno.
+ */
+
+/* ioctl(SIOCGIFFLAGS / SIOCSIFFLAGS) on device @name of @net (dev_ioctl.c).
+ * GIF reads the 16-bit ifr_flags into *@flags without RTNL; SIF takes RTNL
+ * (class ioctl) and applies *@flags. SIOCGIFMTU / SIOCGIFINDEX put the MTU
+ * or ifindex in *@flags, SIOCGIFHWADDR only costs (no RTNL either).
+ * -ENODEV, -EINVAL for another @cmd. */
+int kernel_dev_ioctl(struct net *net, unsigned int cmd, const char *name, unsigned int *flags);
+/* ioctl(SIOCETHTOOL) with command @cmd (ETHTOOL_GSET, GLINKSETTINGS,
+ * GDRVINFO, GSSET_INFO, GSTRINGS, GSTATS) on @name (ethtool.c): RTNL, class
+ * ethtool. -ENODEV, -EOPNOTSUPP for another command. */
+int kernel_ethtool(struct net *net, const char *name, unsigned int cmd);
+/* The Open vSwitch kernel datapath (openvswitch.c), one per namespace, its
+ * device "ovs-system": genetlink OVS_DP_CMD_NEW (0 or -EEXIST), and
+ * OVS_VPORT_CMD_NEW / DEL / GET for the netdev vport of device @name (0,
+ * -ENODEV, -EEXIST, -EINVAL). NEW and DEL take RTNL (class genetlink); GET
+ * runs under RCU. */
+int kernel_ovs_dp_create(struct net *net);
+int kernel_ovs_vport_add(struct net *net, const char *name);
+int kernel_ovs_vport_del(struct net *net, const char *name);
+int kernel_ovs_vport_get(struct net *net, const char *name);
+
 #endif /* NLSIM_MODEL_KERNEL_H */

@@ -172,7 +172,7 @@ static const struct param_def params[] = {
 	  "caller classes that pay rtnl.delay: names separated by ',' or 'all'/'none'"),
 	/* kernel calls that are not netlink, and the requests of clients.md §2.4 */
 	P("cost.ioctl_get", PU_USEC, cost_ioctl_get, "assumed",
-	  "SIOCGIFFLAGS: device lookup under RCU, no RTNL (kernel.md §3.3)"),
+	  "SIOCGIF* getters (FLAGS, MTU, INDEX, HWADDR): lookup under RCU, no RTNL (kernel.md §3.3)"),
 	P("cost.ioctl_set", PU_USEC, cost_ioctl_set, "assumed",
 	  "RTNL hold of SIOCSIFFLAGS (dev_change_flags)"),
 	P("cost.ethtool", PU_USEC, cost_ethtool, "assumed",

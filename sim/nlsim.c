@@ -2,6 +2,8 @@
  *
  *   nlsim run FILE [--seed N] [--set KEY=VALUE ...] [--metrics F.json]
  *                  [--pcap F.pcap] [--chrome-trace F.json] [--quiet]
+ *   nlsim sweep FILE --grid KEY=V1,V2,... [--reps N] [--jobs N] [--csv F.csv]
+ *                    [--set KEY=VALUE ...] [--seed N]         (sim/sweep.c)
  *   nlsim profiles
  *   nlsim params [PROFILE]
  *   nlsim --help
@@ -17,11 +19,14 @@
 #include "model/kernel.h"
 #include "sim/engine.h"
 #include "sim/run.h"
+#include "sim/sweep.h"
 #include "sim/world.h"
 
 static const char usage[] =
 	"usage: nlsim run FILE [--seed N] [--set KEY=VALUE ...] [--metrics FILE.json]\n"
 	"                      [--pcap FILE.pcap] [--chrome-trace FILE.json] [--quiet]\n"
+	"       nlsim sweep FILE --grid KEY=V1,V2,... [--grid ...] [--reps N] [--jobs N]\n"
+	"                        [--csv FILE.csv] [--set KEY=VALUE ...] [--seed N]\n"
 	"       nlsim profiles\n"
 	"       nlsim params [PROFILE]\n"
 	"       nlsim --help\n"
@@ -36,6 +41,13 @@ static const char usage[] =
 	"  --pcap F          write every netlink message (LINKTYPE_NETLINK) for tshark\n"
 	"  --chrome-trace F  write RTNL holds/waits, link_watch runs, socket buffers\n"
 	"  --quiet           print no trace, only failures\n"
+	"sweep     run FILE once per combination of its `sweep` lines and the --grid\n"
+	"          axes, --reps times each (seed of rep r of combination c: splitmix64 of\n"
+	"          the base seed, c and r), in parallel (--jobs, default: CPUs); write one\n"
+	"          CSV row per run in grid order: axes, rep, seed, status, every metric.\n"
+	"          A grid KEY is a parameter, profile, seed, or a variable of FILE\n"
+	"variables ${name} and ${name:-DEFAULT} in a scenario take the value of\n"
+	"          `--set name=VALUE` (run, sweep) or of a --grid axis name (sweep)\n"
 	"profiles  list the kernel profiles\n"
 	"params    list every parameter of a profile with value, unit and source\n";
 
@@ -124,7 +136,7 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "nlsim: run needs a scenario file\n%s", usage);
 		return 2;
 	}
-	return scenario_run(&o);
+	return sweep_run_file(&o);
 }
 
 int main(int argc, char **argv)
@@ -139,6 +151,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "sweep"))
+		return sweep_command(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "profiles"))
 		return cmd_profiles();
 	if (!strcmp(argv[1], "params"))

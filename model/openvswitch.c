@@ -1,0 +1,286 @@
+/* model/openvswitch.c - the Open vSwitch kernel datapath, as far as RTNL and
+ * link notifications go.
+ *
+ * Mirrors net/openvswitch (datapath.c, vport-netdev.c, vport-internal_dev.c,
+ * dp_notify.c) of v5.8 and v6.18 for one datapath per namespace:
+ *  - OVS_DP_CMD_NEW (ovs_dp_cmd_new -> internal_dev_create): registers the
+ *    datapath's internal device "ovs-system" (kind "openvswitch", down, one
+ *    promiscuity reference) under rtnl_lock();
+ *  - OVS_VPORT_CMD_NEW for a netdev vport (ovs_netdev_link): rtnl_lock()
+ *    once, netdev_master_upper_dev_link to ovs-system (NETDEV_CHANGEUPPER:
+ *    an RTM_NEWLINK carrying IFLA_MASTER), the rx handler and LRO off (no
+ *    message), dev_set_promiscuity(+1) (an RTM_NEWLINK with ifi_change
+ *    IFF_PROMISC; the flags userspace sees do not change, dev_get_flags
+ *    shows only the user-requested PROMISC), rtnl_unlock();
+ *  - OVS_VPORT_CMD_DEL (netdev_destroy -> ovs_netdev_detach_dev): rtnl_lock()
+ *    once, upper unlink (RTM_NEWLINK without IFLA_MASTER), promiscuity -1
+ *    (RTM_NEWLINK, change IFF_PROMISC), rtnl_unlock();
+ *  - OVS_VPORT_CMD_GET: RCU only, no RTNL.
+ * All genetlink commands pay cost.ovs_genl outside RTNL (parsing, ovs_lock,
+ * the reply); NEW and DEL hold RTNL for cost.ovs_vport_add/_del, as class
+ * genetlink (out-of-line rtnl_lock() calls in the module, so delay-kfunc
+ * delays them).
+ *
+ * A device unregistered while it is a vport: the kernel's dp_device_event
+ * (NETDEV_UNREGISTER) detaches it under the unregisterer's RTNL and queues
+ * dp_notify_work, which later calls netdev_destroy; before Toke
+ * Hoiland-Jorgensen's Dec-2025 fix ("net: openvswitch: Avoid needlessly
+ * taking the RTNL on vport destroy", absent from v5.8 and v6.18 and set by
+ * openvswitch.destroy_rtnl_always) that takes rtnl_lock() again although the
+ * device is gone. The model's netdevice notifier chain (dev.c) has no
+ * openvswitch subscriber, so the datapath notices such vports lazily: every
+ * OVS genetlink command first sweeps its table, drops the vports whose
+ * device is gone (or was replaced by another ifindex) and starts one worker
+ * ("dp_notify_work") that takes RTNL once per dropped vport. The extra RTNL
+ * acquisition therefore happens at the next datapath command (vswitchd
+ * queries its ports on every reconfiguration) rather than at unregistration.
+ *
+ * Left out: the genetlink vport multicast group, upcall sockets, flows,
+ * vports of other types, devices moved to another namespace while attached.
+ * The datapath's state is the private area of its ovs-system device, so the
+ * model keeps no global state.
+ */
+#include <linux/if_arp.h>
+#include <stdlib.h>
+
+#include "model/internal.h"
+
+#define OVS_DP_NAME "ovs-system"
+
+struct ovs_vport {
+	char name[IFNAMSIZ];
+	int ifindex;
+};
+
+struct datapath {
+	struct ovs_vport *ports;	/* netdev vports, in add order */
+	unsigned int n, cap;
+	unsigned int stale;		/* gone devices waiting for dp_notify_work */
+	bool work_queued;
+};
+
+static void dp_priv_destructor(struct net_device *dev)
+{
+	struct datapath *dp = dev->priv;
+
+	free(dp->ports);
+}
+
+static const struct net_device_ops internal_dev_ops = {
+	.kind = "openvswitch",
+	.default_qdisc = "noqueue",
+	.priv_destructor = dp_priv_destructor,
+};
+
+static struct net_device *dp_dev(struct net *net)
+{
+	struct net_device *dev = __dev_get_by_name(net, OVS_DP_NAME);
+
+	return dev && dev->ops == &internal_dev_ops ? dev : NULL;
+}
+
+static int vport_find(const struct datapath *dp, const char *name)
+{
+	for (unsigned int i = 0; i < dp->n; i++)
+		if (strcmp(dp->ports[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void vport_remove(struct datapath *dp, unsigned int i)
+{
+	memmove(&dp->ports[i], &dp->ports[i + 1], (dp->n - i - 1) * sizeof(dp->ports[0]));
+	dp->n--;
+}
+
+/* dp_notify_work - netdev_destroy for each vport whose device went away.
+ * Context: a kernel worker task. */
+static void dp_notify_work(void *arg)
+{
+	struct net_device *dpdev = arg;
+	struct datapath *dp = dpdev->priv;
+	struct kernel *k = dev_kernel(dpdev);
+
+	dp->work_queued = false;
+	while (dp->stale) {
+		dp->stale--;
+		if (k->params.ovs_destroy_rtnl_always) {
+			/* rtnl_lock(); netif_is_ovs_port() is false now;
+			 * rtnl_unlock() */
+			rtnl_lock(k, RTNL_CLASS_GENETLINK);
+			rtnl_unlock(k);
+		}
+	}
+}
+
+/* The lazy stand-in for dp_device_event: see the header comment. */
+static void dp_sweep(struct net_device *dpdev)
+{
+	struct datapath *dp = dpdev->priv;
+	struct kernel *k = dev_kernel(dpdev);
+
+	for (unsigned int i = 0; i < dp->n;) {
+		struct net_device *dev = __dev_get_by_name(dpdev->net, dp->ports[i].name);
+
+		if (dev && dev->ifindex == dp->ports[i].ifindex) {
+			i++;
+			continue;
+		}
+		vport_remove(dp, i);
+		dp->stale++;
+	}
+	if (dp->stale && !dp->work_queued) {
+		dp->work_queued = true;
+		k->svc.work_start(k->svc.ctx, "dp_notify_work", dp_notify_work, dpdev);
+	}
+}
+
+/* internal_dev_create for the datapath's own device, RTNL held. */
+static int dp_create_locked(struct net *net)
+{
+	struct net_device *dev;
+	int err;
+
+	if (dp_dev(net))
+		return -EEXIST;
+	dev = alloc_netdev(net, OVS_DP_NAME, &internal_dev_ops, sizeof(struct datapath));
+	if (!dev)
+		return -ENOMEM;
+	/* do_setup: no queue; ether_setup's BROADCAST|MULTICAST stay */
+	dev->priv_flags_no_queue = 1;
+	err = register_netdevice(dev);
+	if (err) {
+		free_netdev(dev);
+		return err;
+	}
+	/* internal_dev_create: dev_set_promiscuity(dev, 1) */
+	__dev_notify_flags(dev, dev->flags, IFF_PROMISC);
+	return 0;
+}
+
+/* kernel_ovs_dp_create - OVS_DP_CMD_NEW. Context: task. */
+int kernel_ovs_dp_create(struct net *net)
+{
+	struct kernel *k = net->k;
+	int err;
+
+	k_sleep(k, k->params.cost_ovs_genl);
+	if (dp_dev(net))
+		return -EEXIST;
+	rtnl_lock(k, RTNL_CLASS_GENETLINK);
+	err = dp_create_locked(net);
+	rtnl_unlock(k);
+	return err;
+}
+
+/* kernel_ovs_vport_add - OVS_VPORT_CMD_NEW of a netdev vport (ovs_netdev_link).
+ * Creates the datapath first if there is none (what OVS_DP_CMD_NEW would
+ * have done). Context: task. */
+int kernel_ovs_vport_add(struct net *net, const char *name)
+{
+	struct kernel *k = net->k;
+	struct net_device *dpdev, *dev;
+	struct datapath *dp;
+	int err = 0;
+
+	k_sleep(k, k->params.cost_ovs_genl);
+	rtnl_lock(k, RTNL_CLASS_GENETLINK);
+	dpdev = dp_dev(net);
+	if (!dpdev) {
+		err = dp_create_locked(net);
+		dpdev = dp_dev(net);
+		if (err || !dpdev)
+			goto out;
+	}
+	dp = dpdev->priv;
+	dp_sweep(dpdev);
+	if (vport_find(dp, name) >= 0) {
+		err = -EEXIST;
+		goto out;
+	}
+	dev = __dev_get_by_name(net, name);
+	if (!dev) {
+		err = -ENODEV;
+		goto out;
+	}
+	/* ovs_netdev_link: loopback, non-Ethernet and internal devices refuse */
+	if ((dev->flags & IFF_LOOPBACK) || dev->type != ARPHRD_ETHER ||
+	    dev->ops == &internal_dev_ops) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (dev->master) {	/* netdev_master_upper_dev_link */
+		err = -EBUSY;
+		goto out;
+	}
+	if (dp->n == dp->cap) {
+		unsigned int cap = dp->cap ? dp->cap * 2 : 16;
+		struct ovs_vport *p = realloc(dp->ports, cap * sizeof(*p));
+
+		if (!p) {
+			err = -ENOMEM;
+			goto out;
+		}
+		dp->ports = p;
+		dp->cap = cap;
+	}
+	k_sleep(k, k->params.cost_ovs_vport_add);
+	dev->master = dpdev;
+	call_netdevice_notifiers(NETDEV_CHANGEUPPER, dev);
+	/* dev_set_promiscuity(dev, 1) -> __dev_notify_flags(.., IFF_PROMISC) */
+	__dev_notify_flags(dev, dev->flags, IFF_PROMISC);
+	snprintf(dp->ports[dp->n].name, IFNAMSIZ, "%s", name);
+	dp->ports[dp->n].ifindex = dev->ifindex;
+	dp->n++;
+out:
+	rtnl_unlock(k);
+	return err;
+}
+
+/* kernel_ovs_vport_del - OVS_VPORT_CMD_DEL (ovs_dp_detach_port ->
+ * netdev_destroy -> ovs_netdev_detach_dev). Context: task. */
+int kernel_ovs_vport_del(struct net *net, const char *name)
+{
+	struct kernel *k = net->k;
+	struct net_device *dpdev, *dev;
+	struct datapath *dp;
+	int i;
+
+	k_sleep(k, k->params.cost_ovs_genl);
+	dpdev = dp_dev(net);
+	if (!dpdev)
+		return -ENODEV;
+	dp = dpdev->priv;
+	dp_sweep(dpdev);
+	i = vport_find(dp, name);
+	if (i < 0)
+		return -ENODEV;
+	vport_remove(dp, (unsigned int)i);
+	/* netdev_destroy: rtnl_lock() whether or not the device is still a
+	 * port (it is here: the sweep dropped the gone ones) */
+	rtnl_lock(k, RTNL_CLASS_GENETLINK);
+	dev = __dev_get_by_name(net, name);
+	if (dev && dev->master == dpdev) {
+		k_sleep(k, k->params.cost_ovs_vport_del);
+		dev->master = NULL;
+		call_netdevice_notifiers(NETDEV_CHANGEUPPER, dev);
+		__dev_notify_flags(dev, dev->flags, IFF_PROMISC);
+	}
+	rtnl_unlock(k);
+	return 0;
+}
+
+/* kernel_ovs_vport_get - OVS_VPORT_CMD_GET by name (RCU, no RTNL).
+ * Context: task. */
+int kernel_ovs_vport_get(struct net *net, const char *name)
+{
+	struct kernel *k = net->k;
+	struct net_device *dpdev;
+
+	k_sleep(k, k->params.cost_ovs_genl);
+	dpdev = dp_dev(net);
+	if (!dpdev)
+		return -ENODEV;
+	dp_sweep(dpdev);
+	return vport_find(dpdev->priv, name) >= 0 ? 0 : -ENODEV;
+}
