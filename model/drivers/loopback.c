@@ -20,6 +20,7 @@ int loopback_net_init(struct net *net)
 {
 	struct net_device *dev = alloc_netdev(net, "lo", &loopback_ops, 0);
 	struct kernel *k = net->k;
+	bool in_task = k->svc.current(k->svc.ctx) != NULL;
 	bool locked = rtnl_is_locked(k);
 	int err;
 
@@ -35,11 +36,19 @@ int loopback_net_init(struct net *net)
 	memset(dev->broadcast, 0, sizeof(dev->broadcast));
 	dev->addr_assign_type = 0;
 	dev->ifindex = 1;
-	/* Namespace creation runs outside any task: mark RTNL as held for the
-	 * registration's assertions without going through the lock. */
-	k->rtnl.locked = true;
-	err = register_netdevice(dev);
-	k->rtnl.locked = locked;
+	/* setup_net runs the pernet init under RTNL. At boot no task exists
+	 * and nothing else runs: mark RTNL held for the assertions only. From
+	 * a task (`ip netns add` during a run) take it for real, so nobody
+	 * else can run under RTNL while registration sleeps. */
+	if (in_task) {
+		rtnl_lock(k, RTNL_CLASS_DRIVER);
+		err = register_netdevice(dev);
+		rtnl_unlock(k);
+	} else {
+		k->rtnl.locked = true;
+		err = register_netdevice(dev);
+		k->rtnl.locked = locked;
+	}
 	if (err)
 		free_netdev(dev);
 	else
