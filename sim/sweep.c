@@ -22,6 +22,7 @@
 #include "model/kernel.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "sim/plot.h"
 #include "sim/sweep.h"
 
 #define SWEEP_MAX_AXES 16
@@ -749,6 +750,7 @@ static int parse_count(const char *opt, const char *v, long max, int *out)
 int sweep_command(int argc, char **argv)
 {
 	struct sweep sw = { .reps = 1 };
+	const char *plot = NULL, *plot_y = NULL;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int err = 0;
 
@@ -791,6 +793,10 @@ int sweep_command(int argc, char **argv)
 			err = parse_count(a, v, 4096, &sw.jobs);
 		} else if (!strcmp(a, "--csv")) {
 			sw.csv = v;
+		} else if (!strcmp(a, "--plot")) {
+			plot = v;
+		} else if (!strcmp(a, "--plot-y")) {
+			plot_y = v;
 		} else if (!strcmp(a, "--seed")) {
 			char *end;
 
@@ -809,12 +815,18 @@ int sweep_command(int argc, char **argv)
 		fprintf(stderr, "nlsim: sweep needs one scenario file (see nlsim --help)\n");
 		err = 2;
 	}
+	if (!err && plot && !sw.csv) {
+		fprintf(stderr, "nlsim: sweep: --plot draws from the CSV: give --csv FILE too\n");
+		err = 2;
+	}
 	if (!err)
 		err = prepare(&sw);
 	if (!err)
 		err = run_all(&sw);
 	if (!err)
 		err = report(&sw);
+	if (err != 2 && plot && plot_sweep_csv(sw.csv, plot, plot_y))
+		err = 2;
 	cleanup(&sw);
 	return err;
 }

@@ -71,5 +71,19 @@ printf 'run 1s\nat 0 client churn ifaces=${n}\n' > "$tmp/bad.nls"
 "$nlsim" sweep "$tmp/s.nls" --grid ifaces=1 --reps 0 > /dev/null 2>&1; st=$?
 [ $st = 2 ] && ok "--reps 0: exit 2" || ko "--reps 0: exit $st"
 
+# --plot: an SVG from the CSV with gnuplot, or a clear note without it
+"$nlsim" sweep "$tmp/s.nls" --grid ifaces=1,2 --reps 1 --jobs 1 --csv "$tmp/p.csv" \
+	--plot "$tmp/p.svg" > /dev/null 2> "$tmp/e"; st=$?
+if command -v gnuplot > /dev/null; then
+	[ $st = 0 ] && grep -q "<svg" "$tmp/p.svg" 2> /dev/null && ok "--plot writes an SVG" ||
+		ko "--plot: exit $st, $(head -c 200 "$tmp/e")"
+else
+	[ $st = 0 ] && grep -q "gnuplot is not installed" "$tmp/e" &&
+		ok "--plot without gnuplot says so" || ko "--plot without gnuplot: exit $st"
+fi
+"$nlsim" sweep "$tmp/s.nls" --grid ifaces=1 --plot "$tmp/q.svg" > /dev/null 2> "$tmp/e"; st=$?
+[ $st = 2 ] && grep -q "give --csv" "$tmp/e" && ok "--plot without --csv: exit 2" ||
+	ko "--plot without --csv: exit $st"
+
 echo "sweep: $pass passed, $fail failed"
 [ $fail = 0 ]
