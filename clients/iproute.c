@@ -7,11 +7,12 @@
  * the target namespace as IFLA_NET_NS_PID (a simulated namespace's pseudo
  * pid) where iproute2 would pass IFLA_NET_NS_FD. Each call sends its request
  * on a simulated socket with plain send(), then reads with plain recv() until
- * the ACK, libmnl's way (mnl_cb_run checks sequence and port). Notifications
- * on the same socket are skipped, as `ip` does not subscribe.
+ * the reply with its sequence number. Notifications on the same socket are
+ * skipped, as `ip` does not subscribe.
  * Context: task (recv blocks the task in virtual time).
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,18 +42,16 @@ static struct nlmsghdr *link_req(char *buf, int type, int flags, const char *nam
 	return nlh;
 }
 
-static int ack_cb(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(void)data;
-	return MNL_CB_OK;
-}
+/* The value a reply handler returns while it wants more replies. */
+#define IP_MORE INT_MIN
 
-/* ip_transact - send @nlh on @fd and wait for its ACK; returns 0 or -errno. */
-int ip_transact(int fd, struct nlmsghdr *nlh)
+/* exchange - send @nlh on @fd, then hand each reply carrying its sequence
+ * number to @cb (notifications on the socket are skipped) until @cb returns
+ * something other than IP_MORE; returns that, or -errno. Task context. */
+static int exchange(int fd, const struct nlmsghdr *nlh,
+		    int (*cb)(const struct nlmsghdr *r, void *data), void *data)
 {
-	char buf[16384];
-	uint32_t seq = nlh->nlmsg_seq;
+	char buf[32768];
 
 	if (send(fd, nlh, nlh->nlmsg_len, 0) < 0)
 		return -errno;
@@ -63,19 +62,33 @@ int ip_transact(int fd, struct nlmsghdr *nlh)
 
 		if (n < 0)
 			return -errno;
-		/* Only our reply: skip anything with another sequence. */
 		for (; mnl_nlmsg_ok(r, len); r = mnl_nlmsg_next(r, &len)) {
 			int ret;
 
-			if (r->nlmsg_seq != seq)
+			if (r->nlmsg_seq != nlh->nlmsg_seq)
 				continue;
-			ret = mnl_cb_run(r, (size_t)r->nlmsg_len, seq, 0, ack_cb, NULL);
-			if (ret == MNL_CB_ERROR)
-				return -errno;
-			if (r->nlmsg_type == NLMSG_ERROR)
-				return 0;
+			ret = cb(r, data);
+			if (ret != IP_MORE)
+				return ret;
 		}
 	}
+}
+
+static int reply_error(const struct nlmsghdr *r)
+{
+	return ((const struct nlmsgerr *)mnl_nlmsg_get_payload(r))->error;
+}
+
+static int ack_reply(const struct nlmsghdr *r, void *data)
+{
+	(void)data;
+	return r->nlmsg_type == NLMSG_ERROR ? reply_error(r) : IP_MORE;
+}
+
+/* ip_transact - send @nlh on @fd and wait for its ACK; returns 0 or -errno. */
+int ip_transact(int fd, struct nlmsghdr *nlh)
+{
+	return exchange(fd, nlh, ack_reply, NULL);
 }
 
 int ip_link_add_veth(int fd, const char *name, const char *peer, int peer_netns_pid)
@@ -203,60 +216,43 @@ int ip_link_del(int fd, const char *name)
 	return ip_transact(fd, nlh);
 }
 
+static int get_reply(const struct nlmsghdr *r, void *data)
+{
+	(void)data;
+	if (r->nlmsg_type == NLMSG_ERROR)
+		return reply_error(r);
+	return ((const struct ifinfomsg *)mnl_nlmsg_get_payload(r))->ifi_index;
+}
+
 int ip_link_get(int fd, const char *name)
 {
 	char buf[256];
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_GETLINK, 0, name, &ifm);
-	char rbuf[16384];
-	uint32_t seq = nlh->nlmsg_seq;
 
 	nlh->nlmsg_flags = NLM_F_REQUEST;
-	if (send(fd, nlh, nlh->nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = recv(fd, rbuf, sizeof(rbuf), 0);
-		const struct nlmsghdr *r = (const void *)rbuf;
-		int len = (int)n;
+	return exchange(fd, nlh, get_reply, NULL);
+}
 
-		if (n < 0)
-			return -errno;
-		for (; mnl_nlmsg_ok(r, len); r = mnl_nlmsg_next(r, &len)) {
-			if (r->nlmsg_seq != seq)
-				continue;
-			if (r->nlmsg_type == NLMSG_ERROR)
-				return ((const struct nlmsgerr *)mnl_nlmsg_get_payload(r))->error;
-			return ((const struct ifinfomsg *)mnl_nlmsg_get_payload(r))->ifi_index;
-		}
-	}
+static int dump_reply(const struct nlmsghdr *r, void *data)
+{
+	int *count = data;
+
+	if (r->nlmsg_type == NLMSG_DONE)
+		return *count;
+	if (r->nlmsg_type == NLMSG_ERROR)
+		return reply_error(r);
+	(*count)++;
+	return IP_MORE;
 }
 
 int ip_link_dump(int fd)
 {
-	char buf[64], rbuf[32768];
+	char buf[64];
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_GETLINK, NLM_F_DUMP, NULL, &ifm);
-	uint32_t seq = nlh->nlmsg_seq;
 	int count = 0;
 
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	if (send(fd, nlh, nlh->nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = recv(fd, rbuf, sizeof(rbuf), 0);
-		const struct nlmsghdr *r = (const void *)rbuf;
-		int len = (int)n;
-
-		if (n < 0)
-			return -errno;
-		for (; mnl_nlmsg_ok(r, len); r = mnl_nlmsg_next(r, &len)) {
-			if (r->nlmsg_seq != seq)
-				continue;
-			if (r->nlmsg_type == NLMSG_DONE)
-				return count;
-			if (r->nlmsg_type == NLMSG_ERROR)
-				return ((const struct nlmsgerr *)mnl_nlmsg_get_payload(r))->error;
-			count++;
-		}
-	}
+	return exchange(fd, nlh, dump_reply, &count);
 }
