@@ -546,11 +546,19 @@ static void read_metrics(const char *path, struct metric_row *m)
 		fclose(f);
 }
 
+/* A progress bar on a terminal; nothing when stderr is a file or a pipe. */
 static void progress(const struct sweep *sw, size_t done)
 {
-	if (isatty(2))
-		fprintf(stderr, "\rnlsim sweep: %zu/%zu runs%s", done, sw->nruns,
-			done == sw->nruns ? "\n" : "");
+	char bar[41];
+	size_t fill = sw->nruns ? done * 40 / sw->nruns : 40;
+
+	if (!isatty(2))
+		return;
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', 40 - fill);
+	bar[40] = '\0';
+	fprintf(stderr, "\rnlsim sweep: [%s] %zu/%zu runs%s", bar, done, sw->nruns,
+		done == sw->nruns ? "\n" : "");
 }
 
 static int run_all(struct sweep *sw)
