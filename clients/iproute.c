@@ -93,7 +93,7 @@ int ip_transact(int fd, struct nlmsghdr *nlh)
 
 int ip_link_add_veth(int fd, const char *name, const char *peer, int peer_netns_pid)
 {
-	char buf[1024];
+	char buf[1024] = { 0 };
 	struct ifinfomsg *ifm, *pifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, name, &ifm);
 	struct nlattr *li, *data, *p;
@@ -115,7 +115,7 @@ int ip_link_add_veth(int fd, const char *name, const char *peer, int peer_netns_
 
 int ip_link_add_kind(int fd, const char *name, const char *kind)
 {
-	char buf[512];
+	char buf[512] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, name, &ifm);
 	struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -127,7 +127,7 @@ int ip_link_add_kind(int fd, const char *name, const char *kind)
 
 int ip_link_set_up(int fd, const char *name, bool up)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_NEWLINK, 0, name, &ifm);
 
@@ -138,7 +138,7 @@ int ip_link_set_up(int fd, const char *name, bool up)
 
 static int set_attr_u32(int fd, const char *name, int type, uint32_t v)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_NEWLINK, 0, name, &ifm);
 
@@ -148,7 +148,7 @@ static int set_attr_u32(int fd, const char *name, int type, uint32_t v)
 
 static int set_attr_u8(int fd, const char *name, int type, uint8_t v)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_NEWLINK, 0, name, &ifm);
 
@@ -188,7 +188,7 @@ int ip_link_set_master(int fd, const char *name, int master_ifindex)
 
 int ip_link_set_address(int fd, const char *name, const uint8_t mac[6])
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_NEWLINK, 0, name, &ifm);
 
@@ -198,7 +198,7 @@ int ip_link_set_address(int fd, const char *name, const uint8_t mac[6])
 
 int ip_link_rename(int fd, int ifindex, const char *newname)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_NEWLINK, 0, NULL, &ifm);
 
@@ -209,7 +209,7 @@ int ip_link_rename(int fd, int ifindex, const char *newname)
 
 int ip_link_del(int fd, const char *name)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_DELLINK, 0, name, &ifm);
 
@@ -226,7 +226,7 @@ static int get_reply(const struct nlmsghdr *r, void *data)
 
 int ip_link_get(int fd, const char *name)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_GETLINK, 0, name, &ifm);
 
@@ -248,7 +248,7 @@ static int dump_reply(const struct nlmsghdr *r, void *data)
 
 int ip_link_dump(int fd)
 {
-	char buf[64];
+	char buf[64] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = link_req(buf, RTM_GETLINK, NLM_F_DUMP, NULL, &ifm);
 	int count = 0;

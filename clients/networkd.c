@@ -148,7 +148,7 @@ static void nd_link_update(struct networkd *nd, const struct nlmsghdr *nlh)
 static void nd_send(struct networkd *nd, int type, int flags, unsigned ifi_flags,
 		    unsigned ifi_change)
 {
-	char buf[128];
+	char buf[128] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifm;
 

@@ -151,7 +151,7 @@ ssize_t ovs_recv(int fd, void *buf, size_t len, int *nsid)
 /* nl_sock_drain: discard everything queued. */
 void ovs_drain(int fd)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 
 	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC) >= 0 || errno == ENOBUFS)
 		;

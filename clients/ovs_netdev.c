@@ -145,7 +145,7 @@ static void change_cb(struct ovs *o, const struct nlmsghdr *r, void *data)
 /* RTM_GETLINK doit by name; @stats: without RTEXT_FILTER_SKIP_STATS. */
 static int getlink(struct ovs *o, const char *name, bool stats, struct ovs_change *c)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct nlmsghdr *nlh = req_start(buf, RTM_GETLINK, 0, sizeof(struct ifinfomsg));
 	int err;
 
@@ -163,7 +163,7 @@ static int getlink(struct ovs *o, const char *name, bool stats, struct ovs_chang
 static int tc_request(struct ovs *o, int type, int flags, int ifindex, uint32_t handle,
 		      uint32_t parent)
 {
-	char buf[128];
+	char buf[128] = { 0 };
 	struct nlmsghdr *nlh = req_start(buf, type, flags, sizeof(struct tcmsg));
 	struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
 
@@ -479,7 +479,7 @@ static void rule_cb(struct ovs *o, const struct nlmsghdr *r, void *data)
 /* route_table_reset: rules_dump, then a route dump per relevant rule. */
 void ovs_route_table_reset(struct ovs *o)
 {
-	char buf[128];
+	char buf[128] = { 0 };
 	struct rules rules = { .n = 0 };
 	struct nlmsghdr *nlh;
 

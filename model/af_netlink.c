@@ -232,12 +232,12 @@ int netlink_sock_setsockopt(struct netlink_sock *sk, int level, int opt, const v
 		if (opt != SO_RCVBUF_ && opt != SO_RCVBUFFORCE_)
 			return -ENOPROTOOPT;
 		/* sock_setsockopt: cap by rmem_max (not for FORCE), double,
-		 * floor at SOCK_MIN_RCVBUF (2 * truesize of a 256-byte skb) */
+		 * floor at SOCK_MIN_RCVBUF = 2 * (2048 + sizeof(sk_buff)) */
 		if (opt == SO_RCVBUF_ && want > (uint64_t)sk->k->params.rmem_max)
 			want = (uint64_t)sk->k->params.rmem_max;
 		want *= 2;
-		if (want < 2304)
-			want = 2304;
+		if (want < 4608)
+			want = 4608;
 		if (want > INT32_MAX)
 			want = INT32_MAX;
 		sk->rcvbuf = (uint32_t)want;
@@ -248,10 +248,9 @@ int netlink_sock_setsockopt(struct netlink_sock *sk, int level, int opt, const v
 	switch (opt) {
 	case NETLINK_ADD_MEMBERSHIP:
 	case NETLINK_DROP_MEMBERSHIP:
-		if (v <= 0 || v > 64)
+		/* netlink_setsockopt: 1..ngroups (RTNLGRP_MAX for rtnetlink) */
+		if (v <= 0 || v > RTNLGRP_MAX)
 			return -EINVAL;
-		if (!sk->bound)
-			netlink_autobind(sk);
 		if (opt == NETLINK_ADD_MEMBERSHIP)
 			sk->groups |= 1ULL << (v - 1);
 		else
@@ -409,6 +408,10 @@ void netlink_broadcast(struct net *net, struct nl_skb *skb, uint32_t exclude_por
 	struct kernel *k = net->k;
 	struct netlink_sock *sk;
 
+	if (WARN_ON(group == 0 || group > 64)) {
+		nl_skb_free(skb);
+		return;
+	}
 	skb->truesize = skb_truesize_for(skb->len);
 	k->counters.notifications++;
 	cds_list_for_each_entry(sk, &k->sockets, node) {
@@ -464,6 +467,8 @@ void netlink_sock_set_err_all(struct net *net, unsigned int group, int err)
 {
 	struct netlink_sock *sk;
 
+	if (WARN_ON(group == 0 || group > 64))
+		return;
 	cds_list_for_each_entry(sk, &net->k->sockets, node) {
 		if (sk->net != net || !(sk->groups & (1ULL << (group - 1))))
 			continue;

@@ -356,7 +356,6 @@ static void __dev_close(struct net_device *dev)
 
 int dev_open(struct net_device *dev)
 {
-	unsigned int old = dev->flags;
 	int err;
 
 	if (dev->flags & IFF_UP)
@@ -366,7 +365,6 @@ int dev_open(struct net_device *dev)
 		return err;
 	rtmsg_ifinfo(RTM_NEWLINK, dev, IFF_UP | IFF_RUNNING);
 	call_netdevice_notifiers(NETDEV_UP, dev);
-	(void)old;
 	return 0;
 }
 
@@ -447,7 +445,8 @@ static void __dev_set_promiscuity(struct net_device *dev, int inc, bool notify)
 		dev->flags |= IFF_PROMISC;
 	else
 		dev->flags &= ~IFF_PROMISC;
-	if (notify && dev->flags != old_flags)
+	/* the kernel notifies whenever asked to, changed flags or not */
+	if (notify)
 		__dev_notify_flags(dev, old_flags, IFF_PROMISC);
 }
 
@@ -534,15 +533,13 @@ int dev_change_net_namespace(struct net_device *dev, struct net *net, const char
 	ASSERT_RTNL(dev_kernel(dev));
 	if (net == old)
 		return 0;
-	if (__dev_get_by_name(net, dev->name)) {
-		if (!pat)
-			return -EEXIST;
-		return -EEXIST;	/* name patterns are not modelled */
-	}
-	if (dev->flags & IFF_UP) {
-		__dev_close(dev);
-		rtmsg_ifinfo(RTM_NEWLINK, dev, IFF_UP | IFF_RUNNING);
-	}
+	/* NETIF_F_NETNS_LOCAL devices (lo, bridges, ovs-system) stay put */
+	if (dev->ops->netns_local)
+		return -EINVAL;
+	(void)pat;	/* name patterns for a clash are not modelled */
+	if (__dev_get_by_name(net, dev->name))
+		return -EEXIST;
+	dev_close(dev);
 	new_nsid = peernet2id_alloc(old, net);
 	new_ifindex = __dev_get_by_index(net, dev->ifindex) ? -1 : dev->ifindex;
 	unlist_netdevice(dev);

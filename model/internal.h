@@ -76,6 +76,8 @@ struct net_device_ops {
 	void (*priv_destructor)(struct net_device *dev);
 	/* rtnl_link_ops->dellink: unregister more than the device (veth peer). */
 	void (*dellink)(struct net_device *dev, struct cds_list_head *kill_list);
+	/* NETIF_F_NETNS_LOCAL: may not move to another namespace */
+	bool netns_local;
 	/* rtnl_link_ops->get_link_net: namespace of the link device (veth). */
 	struct net *(*get_link_net)(const struct net_device *dev);
 };
@@ -208,7 +210,6 @@ struct net {
 struct net *dev_net(const struct net_device *dev);
 int peernet2id(struct net *net, struct net *peer);	/* -1 if none */
 int peernet2id_alloc(struct net *net, struct net *peer);
-struct net *get_net_ns_by_id(struct net *net, int id);
 bool net_eq(const struct net *a, const struct net *b);
 
 /* ---- RTNL (top of net/core/rtnetlink.c) ------------------------------------- */
@@ -220,8 +221,6 @@ struct rtnl {
 	ktime_t acquired_at;
 	unsigned int waiters;
 	struct kwaitq wq;
-	ktime_t delay_ns;		/* injected before rtnl_lock() */
-	unsigned int delay_classes;	/* bitmask of enum rtnl_class */
 	struct rtnl_class_stats stats[RTNL_CLASS_MAX];
 };
 
@@ -242,7 +241,6 @@ struct delayed_work {
 	bool timer_armed;
 	bool pending;		/* WORK_STRUCT_PENDING: queued or armed */
 	bool running;
-	bool rerun;		/* queued again while running */
 };
 
 void delayed_work_init(struct kernel *k, struct delayed_work *dw, const char *name,

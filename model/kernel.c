@@ -194,8 +194,6 @@ int kernel_param_set(struct kernel *k, const char *key, const char *value)
 	if (err)
 		return err;
 	*param_slot(&k->params, def) = v;
-	k->rtnl.delay_ns = k->params.rtnl_delay;
-	k->rtnl.delay_classes = (unsigned)k->params.rtnl_delay_classes;
 	return 0;
 }
 
@@ -349,13 +347,6 @@ int peernet2id_alloc(struct net *net, struct net *peer)
 	return net->nsid_of[peer->id];
 }
 
-struct net *get_net_ns_by_id(struct net *net, int id)
-{
-	for (unsigned i = 0; i < net->nsid_cap; i++)
-		if (net->nsid_of[i] == id)
-			return net->k->nets[i];
-	return NULL;
-}
 
 /* ---- inspection ------------------------------------------------------------ */
 

@@ -70,6 +70,7 @@ static const struct net_device_ops internal_dev_ops = {
 	.kind = "openvswitch",
 	.default_qdisc = "noqueue",
 	.priv_destructor = dp_priv_destructor,
+	.netns_local = true,
 };
 
 static struct net_device *dp_dev(struct net *net)
@@ -153,8 +154,8 @@ static int dp_create_locked(struct net *net)
 		free_netdev(dev);
 		return err;
 	}
-	/* internal_dev_create: dev_set_promiscuity(dev, 1) */
-	__dev_notify_flags(dev, dev->flags, IFF_PROMISC);
+	/* internal_dev_create */
+	dev_set_promiscuity(dev, 1);
 	return 0;
 }
 
@@ -227,8 +228,7 @@ int kernel_ovs_vport_add(struct net *net, const char *name)
 	k_sleep(k, k->params.cost_ovs_vport_add);
 	dev->master = dpdev;
 	call_netdevice_notifiers(NETDEV_CHANGEUPPER, dev);
-	/* dev_set_promiscuity(dev, 1) -> __dev_notify_flags(.., IFF_PROMISC) */
-	__dev_notify_flags(dev, dev->flags, IFF_PROMISC);
+	dev_set_promiscuity(dev, 1);	/* ovs_netdev_link */
 	snprintf(dp->ports[dp->n].name, IFNAMSIZ, "%s", name);
 	dp->ports[dp->n].ifindex = dev->ifindex;
 	dp->n++;
@@ -264,7 +264,7 @@ int kernel_ovs_vport_del(struct net *net, const char *name)
 		k_sleep(k, k->params.cost_ovs_vport_del);
 		dev->master = NULL;
 		call_netdevice_notifiers(NETDEV_CHANGEUPPER, dev);
-		__dev_notify_flags(dev, dev->flags, IFF_PROMISC);
+		dev_set_promiscuity(dev, -1);	/* ovs_netdev_detach_dev */
 	}
 	rtnl_unlock(k);
 	return 0;

@@ -64,6 +64,7 @@ extern const struct nla_policy ifla_policy[IFLA_MAX + 1];
 int rtnl_create_link_apply(struct net_device *dev, const struct nlattr *const *tb);
 int rtnl_configure_link(struct net_device *dev, const struct ifinfomsg *ifm);
 struct net *rtnl_link_get_net(struct net *src, const struct nlattr *const *tb);
+int rtnl_link_net_err(const struct nlattr *const *tb);
 int dev_alloc_name(struct net *net, const char *pattern, char *out);
 
 #endif /* NLSIM_MODEL_RTNETLINK_H */

@@ -326,6 +326,14 @@ static unsigned int rtnl_dev_combine_flags(const struct net_device *dev,
 /* rtnl_link_get_net - the namespace named by IFLA_NET_NS_PID (a simulated
  * namespace's pseudo pid) or IFLA_NET_NS_FD (unsupported: -EINVAL); @src if
  * neither. NULL if the pid names no namespace. */
+/* The errno of a namespace rtnl_link_get_net could not find: no process
+ * with that pid (get_net_ns_by_pid: -ESRCH), or a descriptor that is not a
+ * namespace (get_net_ns_by_fd: -EINVAL; simulated namespaces have none). */
+int rtnl_link_net_err(const struct nlattr *const *tb)
+{
+	return tb[IFLA_NET_NS_PID] ? -ESRCH : -EINVAL;
+}
+
 struct net *rtnl_link_get_net(struct net *src, const struct nlattr *const *tb)
 {
 	struct kernel *k = src->k;
@@ -358,7 +366,7 @@ static int do_setlink(struct net_device *dev, const struct ifinfomsg *ifm,
 		struct net *net = rtnl_link_get_net(dev->net, tb);
 
 		if (!net) {
-			err = -EINVAL;
+			err = rtnl_link_net_err(tb);
 			goto out;
 		}
 		err = dev_change_net_namespace(dev, net, NULL);
@@ -618,7 +626,7 @@ int rtnl_newlink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char
 	}
 	ctx.net = rtnl_link_get_net(net, tb);
 	if (!ctx.net)
-		return -EINVAL;
+		return rtnl_link_net_err(tb);
 	if (!ctx.ifname[0]) {
 		err = dev_alloc_name(ctx.net, ops->name_pattern, ctx.ifname);
 		if (err)

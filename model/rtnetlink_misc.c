@@ -55,7 +55,7 @@ static const struct tcmsg *tcm_of(const struct nlmsghdr *nlh)
 static struct nl_skb *tc_fill_root(const struct net_device *dev, uint32_t portid,
 				   uint32_t seq)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct tcmsg *tcm;
 	struct nl_skb *skb;

@@ -23,8 +23,6 @@
 void rtnl_init(struct kernel *k)
 {
 	k->svc.waitq_init(k->svc.ctx, &k->rtnl.wq);
-	k->rtnl.delay_ns = k->params.rtnl_delay;
-	k->rtnl.delay_classes = (unsigned)k->params.rtnl_delay_classes;
 }
 
 void rtnl_fini(struct kernel *k)

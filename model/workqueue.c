@@ -15,8 +15,8 @@
  * the current run returns. PENDING is cleared when the worker starts the
  * function, not when the item is queued, so queueing an item that waits on
  * the worklist is a no-op. The work runs in a worker task (services
- * work_start), where it may sleep and take RTNL. (struct delayed_work's
- * `rerun` field is no longer used: "queued" is pending && !timer_armed.)
+ * work_start), where it may sleep and take RTNL. An item is "queued" when
+ * it is pending and its timer is not armed.
  */
 #include "model/internal.h"
 

@@ -19,6 +19,12 @@ ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 "$nlsim" run scenarios/veth-basics.nls --quiet --pcap "$tmp/v.pcap" \
 	--chrome-trace "$tmp/t.json" --metrics "$tmp/m.json" || ko "veth-basics run"
 
+# the same run again: the pcap (every byte sent both ways, padding included)
+# must be identical
+"$nlsim" run scenarios/veth-basics.nls --quiet --pcap "$tmp/v2.pcap" > /dev/null 2>&1
+cmp -s "$tmp/v.pcap" "$tmp/v2.pcap" && ok "pcap is byte-identical across runs" ||
+	ko "pcap differs between two runs of the same scenario"
+
 if command -v tshark > /dev/null; then
 	# kernel -> user RTM_NEWLINK (type 16) of v0 (ifindex 3): fields per row
 	tshark -r "$tmp/v.pcap" -Y 'netlink-route.nltype == 16 && netlink-route.ifi_index == 3' \

@@ -22,6 +22,7 @@ static const struct net_device_ops br_ops = {
 	.kind = "bridge",
 	.default_qdisc = "noqueue",
 	.dellink = br_dellink,
+	.netns_local = true,
 };
 
 bool netif_is_bridge_master(const struct net_device *dev)

@@ -12,6 +12,7 @@
 static const struct net_device_ops loopback_ops = {
 	.kind = NULL,
 	.default_qdisc = "noqueue",
+	.netns_local = true,
 };
 
 /* loopback_net_init - create and register lo in @net (no listeners exist yet,

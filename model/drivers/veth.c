@@ -150,7 +150,7 @@ static int veth_newlink(struct rtnl_newlink_ctx *ctx, struct net_device **out)
 	if (ptb[IFLA_NET_NS_PID] || ptb[IFLA_NET_NS_FD]) {
 		peer_net = rtnl_link_get_net(ctx->src_net, ptb);
 		if (!peer_net)
-			return -EINVAL;
+			return rtnl_link_net_err(ptb);
 	}
 	if (__dev_get_by_name(peer_net, pname) || __dev_get_by_name(ctx->net, ctx->ifname))
 		return -EEXIST;
