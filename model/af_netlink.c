@@ -100,8 +100,13 @@ void af_netlink_fini(struct kernel *k)
 {
 	struct netlink_sock *sk, *tmp;
 
-	cds_list_for_each_entry_safe(sk, tmp, &k->sockets, node)
+	/* Sockets still referenced by tasks that will never resume are freed
+	 * here too: the kernel goes away with them. */
+	cds_list_for_each_entry_safe(sk, tmp, &k->sockets, node) {
+		sk->refcnt = 1;
+		sk->dead = false;
 		netlink_sock_release(sk);
+	}
 }
 
 struct netlink_sock *netlink_sock_create(struct net *net, void *owner)
@@ -114,6 +119,7 @@ struct netlink_sock *netlink_sock_create(struct net *net, void *owner)
 	sk->net = net;
 	sk->owner = owner;
 	sk->rcvbuf = (uint32_t)net->k->params.rmem_default;
+	sk->refcnt = 1;
 	cds_list_add_tail(&sk->node, &net->k->sockets);
 	return sk;
 }
@@ -128,10 +134,18 @@ void netlink_dump_done(struct netlink_sock *sk)
 	sk->cb_running = false;
 }
 
-void netlink_sock_release(struct netlink_sock *sk)
+void sock_hold(struct netlink_sock *sk)
+{
+	sk->refcnt++;
+}
+
+/* sock_put - drop a reference; the last one frees the socket. */
+void sock_put(struct netlink_sock *sk)
 {
 	struct nl_skb *skb = sk->q_head;
 
+	if (--sk->refcnt > 0)
+		return;
 	while (skb) {
 		struct nl_skb *next = skb->next;
 
@@ -141,6 +155,19 @@ void netlink_sock_release(struct netlink_sock *sk)
 	netlink_dump_done(sk);
 	cds_list_del(&sk->node);
 	free(sk);
+}
+
+/* netlink_sock_release - the owner closed the socket (netlink_release): it
+ * stops receiving at once; a request or dump part still running in another
+ * task keeps the structure alive until it finishes (its replies go nowhere). */
+void netlink_sock_release(struct netlink_sock *sk)
+{
+	if (sk->dead)
+		return;
+	sk->dead = true;
+	sk->owner = NULL;
+	sk->groups = 0;
+	sock_put(sk);
 }
 
 void *netlink_sock_owner(const struct netlink_sock *sk)
@@ -173,7 +200,7 @@ static bool portid_in_use(struct kernel *k, struct net *net, uint32_t portid)
 	struct netlink_sock *o;
 
 	cds_list_for_each_entry(o, &k->sockets, node)
-		if (o->bound && o->net == net && o->portid == portid)
+		if (!o->dead && o->bound && o->net == net && o->portid == portid)
 			return true;
 	return false;
 }
@@ -327,6 +354,10 @@ void rmem_event(struct netlink_sock *sk)
  * the runtime. Consumes @skb's data; keeps its accounting entry. */
 void __netlink_sendskb(struct netlink_sock *sk, struct nl_skb *skb)
 {
+	if (sk->dead) {
+		nl_skb_free(skb);
+		return;
+	}
 	struct kernel_event ev = { .type = KEV_NETLINK_TO_USER, .sk = sk,
 				   .portid = sk->portid, .buf = skb->data, .len = skb->len };
 
@@ -452,6 +483,10 @@ int netlink_unicast(struct netlink_sock *sk, struct nl_skb *skb)
 {
 	if (!skb->truesize)
 		skb->truesize = skb_truesize_for(skb->len);
+	if (sk->dead) {
+		nl_skb_free(skb);
+		return -ECONNREFUSED;
+	}
 	if (sk->rmem > sk->rcvbuf || sk->congested) {
 		netlink_overrun(sk);
 		nl_skb_free(skb);

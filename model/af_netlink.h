@@ -41,6 +41,8 @@ struct netlink_sock {
 	struct net *net;
 	void *owner;
 	struct cds_list_head node;	/* kernel->sockets, creation order */
+	int refcnt;			/* sock_hold/sock_put */
+	bool dead;			/* released by its owner (SOCK_DEAD) */
 	uint32_t portid;
 	bool bound;
 	uint64_t groups;		/* bit g-1 for group g (1..64) */
@@ -62,6 +64,8 @@ struct netlink_sock {
 void __netlink_sendskb(struct netlink_sock *sk, struct nl_skb *skb);
 void netlink_rcv_wake(struct netlink_sock *sk);
 void netlink_dump_done(struct netlink_sock *sk);
+void sock_hold(struct netlink_sock *sk);
+void sock_put(struct netlink_sock *sk);
 void netlink_autobind(struct netlink_sock *sk);
 void rmem_event(struct netlink_sock *sk);
 

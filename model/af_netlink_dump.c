@@ -120,7 +120,21 @@ void nl_dump_check_consistent(struct netlink_callback *cb, struct nlmsghdr *nlh)
  * the largest recvmsg buffer the reader used (at most 32 KiB less overhead).
  * Each part runs under RTNL when the profile says so (v5.8..v6.8: the
  * socket's cb_mutex is RTNL; v6.9+: rtnl_dumpit takes it). */
+static int __netlink_dump(struct netlink_sock *sk);
+
+/* netlink_dump - one dump part; holds the socket, which its owner may close
+ * while the part waits for RTNL. */
 static int netlink_dump(struct netlink_sock *sk)
+{
+	int ret;
+
+	sock_hold(sk);
+	ret = __netlink_dump(sk);
+	sock_put(sk);
+	return ret;
+}
+
+static int __netlink_dump(struct netlink_sock *sk)
 {
 	struct netlink_callback *cb = sk->cb;
 	struct kernel *k = sk->k;
@@ -262,7 +276,9 @@ void netlink_sock_recvmsg_done(struct netlink_sock *sk, size_t bufsize, bool pee
 		nl_skb_free(skb);
 		rmem_event(sk);
 	}
+	sock_hold(sk);	/* a dump part may block; the owner may close meanwhile */
 	recv_common(sk, bufsize);
+	sock_put(sk);
 }
 
 /* A read that found nothing: skb_recv_datagram failed, so only
@@ -283,7 +299,7 @@ void netlink_sock_recv_empty(struct netlink_sock *sk, size_t bufsize)
  * or longer than what is left ends the walk silently, as the kernel does.
  * Each request is handed to rtnetlink_rcv_msg; an error, or NLM_F_ACK,
  * produces an NLMSG_ERROR; a started dump produces no ACK. */
-long netlink_sock_sendmsg(struct netlink_sock *sk, const void *buf, size_t len)
+static long __netlink_sendmsg(struct netlink_sock *sk, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	size_t off = 0;
@@ -321,4 +337,16 @@ skip:
 		off += msglen;
 	}
 	return (long)len;
+}
+
+/* netlink_sock_sendmsg - the requests of one sendmsg(2). The socket is held
+ * for the whole walk: its owner may close it while a request waits for RTNL. */
+long netlink_sock_sendmsg(struct netlink_sock *sk, const void *buf, size_t len)
+{
+	long ret;
+
+	sock_hold(sk);
+	ret = __netlink_sendmsg(sk, buf, len);
+	sock_put(sk);
+	return ret;
 }

@@ -32,7 +32,8 @@
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
-#define MAX_WATCHERS 4
+#define MAX_WATCHERS 16
+#define MAX_POLL_FDS 16
 #define EXPORT __attribute__((visibility("default")))
 
 struct pending {
@@ -48,6 +49,8 @@ struct sim_sock {
 	struct sim_waitq readers;
 	struct sim_waitq *watchers[MAX_WATCHERS];
 	struct pending *p_head, *p_tail;	/* not yet in the socketpair */
+	int busy;			/* calls and polls using it right now */
+	bool closing;			/* closed while busy: freed when idle */
 };
 
 static struct sim_sock **fd_table;
@@ -107,6 +110,8 @@ void transport_wake(struct sim_sock *s)
 
 int transport_deliver(struct sim_sock *s, const void *buf, size_t len)
 {
+	if (s->closing)
+		return -EBADF;
 	if (!s->p_head &&
 	    raw_send(s->fd_kern, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len) {
 		transport_wake(s);
@@ -170,22 +175,45 @@ out_close:
 	return -ENOMEM;
 }
 
-static void sock_free(struct sim_sock *s)
+static void sock_destroy(struct sim_sock *s)
 {
 	struct pending *p = s->p_head;
 
-	transport_wake(s);
 	while (p) {
 		struct pending *n = p->next;
 
 		free(p);
 		p = n;
 	}
-	netlink_sock_release(s->nsk);
+	free(s);
+}
+
+/* sock_free - close(2): the descriptor and the kernel socket go at once;
+ * tasks blocked in a call or a poll on it wake up and fail with EBADF, and
+ * the structure is freed when the last of them has left (sock_unbusy). */
+static void sock_free(struct sim_sock *s)
+{
 	fd_table[s->fd_user] = NULL;
+	netlink_sock_release(s->nsk);
+	s->nsk = NULL;
 	syscall(SYS_close, s->fd_user);
 	syscall(SYS_close, s->fd_kern);
-	free(s);
+	s->fd_user = s->fd_kern = -1;
+	s->closing = true;
+	transport_wake(s);
+	if (!s->busy)
+		sock_destroy(s);
+}
+
+static void sock_busy(struct sim_sock *s)
+{
+	s->busy++;
+}
+
+static void sock_unbusy(struct sim_sock *s)
+{
+	if (--s->busy == 0 && s->closing)
+		sock_destroy(s);
 }
 
 void transport_close_world(struct sim_world *w)
@@ -195,59 +223,80 @@ void transport_close_world(struct sim_world *w)
 			sock_free(fd_table[fd]);
 }
 
-bool sim_fd_readable(int fd)
+static bool sock_readable(struct sim_sock *s)
 {
-	struct sim_sock *s = sock_of(fd);
 	char c;
 
-	if (!s)
-		return false;
-	if (netlink_sock_has_error(s->nsk))
+	if (s->closing || netlink_sock_has_error(s->nsk))
 		return true;
 	return syscall(SYS_recvfrom, s->fd_user, &c, 1, MSG_PEEK | MSG_DONTWAIT, NULL, NULL) >= 0;
 }
 
+bool sim_fd_readable(int fd)
+{
+	struct sim_sock *s = sock_of(fd);
+
+	return s && sock_readable(s);
+}
+
+/* sim_fds_wait_readable - the sockets are held (busy) for the wait, so one
+ * closed meanwhile is neither freed under us nor confused with a new socket
+ * that reuses its descriptor; a closed one counts as readable. */
 int sim_fds_wait_readable(const int *fds, int nfds, sim_time_t deadline)
 {
+	struct sim_sock *socks[MAX_POLL_FDS];
 	struct sim_waitq wq = { 0 };
 	struct sim_engine *e = NULL;
-	int slot[16], ready = -1;
+	int slot[MAX_POLL_FDS], ready = -1;
 
-	if (nfds > 16)
-		nfds = 16;
-	for (;;) {
-		for (int i = 0; i < nfds; i++)
-			if (sim_fd_readable(fds[i]))
-				return i;
+	if (nfds > MAX_POLL_FDS) {
+		fprintf(stderr, "nlsim: polling %d simulated sockets, at most %d\n", nfds,
+			MAX_POLL_FDS);
+		abort();
+	}
+	for (int i = 0; i < nfds; i++) {
+		socks[i] = sock_of(fds[i]);
+		if (socks[i]) {
+			sock_busy(socks[i]);
+			e = sim_world_engine(socks[i]->w);
+		}
+	}
+	while (e && ready < 0) {
+		bool timeout = false;
+
+		for (int i = 0; i < nfds && ready < 0; i++)
+			if (socks[i] && sock_readable(socks[i]))
+				ready = i;
+		if (ready >= 0)
+			break;
 		for (int i = 0; i < nfds; i++) {
-			struct sim_sock *s = sock_of(fds[i]);
-
 			slot[i] = -1;
-			if (!s)
-				continue;
-			e = sim_world_engine(s->w);
-			for (int j = 0; j < MAX_WATCHERS; j++)
-				if (!s->watchers[j]) {
-					s->watchers[j] = &wq;
+			for (int j = 0; socks[i] && j < MAX_WATCHERS; j++)
+				if (!socks[i]->watchers[j]) {
+					socks[i]->watchers[j] = &wq;
 					slot[i] = j;
 					break;
 				}
+			if (socks[i] && slot[i] < 0) {
+				fprintf(stderr, "nlsim: more than %d tasks poll one simulated socket\n",
+					MAX_WATCHERS);
+				abort();
+			}
 		}
-		if (!e)
-			return -1;
 		if (deadline == SIM_TIME_MAX)
 			sim_task_wait(e, &wq);
-		else if (!sim_task_wait_until(e, &wq, deadline))
-			ready = -2;
-		for (int i = 0; i < nfds; i++) {
-			struct sim_sock *s = sock_of(fds[i]);
-
-			if (s && slot[i] >= 0)
-				s->watchers[slot[i]] = NULL;
-		}
-		if (ready == -2)
-			return -1;
+		else
+			timeout = !sim_task_wait_until(e, &wq, deadline);
+		for (int i = 0; i < nfds; i++)
+			if (socks[i] && slot[i] >= 0)
+				socks[i]->watchers[slot[i]] = NULL;
+		if (timeout)
+			break;
 	}
+	for (int i = 0; i < nfds; i++)
+		if (socks[i])
+			sock_unbusy(socks[i]);
+	return ready;
 }
 
 int sim_fd_wait_readable(int fd, sim_time_t deadline)
@@ -295,7 +344,7 @@ static bool run_until_readable(struct sim_sock *s)
 {
 	struct sim_engine *e = sim_world_engine(s->w);
 
-	while (!sim_fd_readable(s->fd_user)) {
+	while (!sock_readable(s)) {
 		sim_time_t next = sim_engine_next_due(e);
 
 		if (next == SIM_TIME_MAX)
@@ -337,13 +386,19 @@ static ssize_t sim_recvmsg(struct sim_sock *s, struct msghdr *msg, int flags)
 	for (size_t i = 0; i < msg->msg_iovlen; i++)
 		bufsize += msg->msg_iov[i].iov_len;
 	for (;;) {
-		int err = netlink_sock_take_error(s->nsk);
-		int nsid = netlink_sock_head_nsid(s->nsk);
-		uint32_t group = netlink_sock_head_group(s->nsk);
 		struct sockaddr_nl *name = msg->msg_name;
 		socklen_t namelen = msg->msg_namelen;
+		uint32_t group;
+		int err, nsid;
 		ssize_t n;
 
+		if (s->closing) {
+			errno = EBADF;
+			return -1;
+		}
+		err = netlink_sock_take_error(s->nsk);
+		nsid = netlink_sock_head_nsid(s->nsk);
+		group = netlink_sock_head_group(s->nsk);
 		if (err) {
 			errno = -err;
 			return -1;
@@ -377,10 +432,11 @@ static ssize_t sim_recvmsg(struct sim_sock *s, struct msghdr *msg, int flags)
 				else
 					sim_world_run_in_task(s->w, "recvmsg", recv_done_body, &a);
 			}
-			flush_pending(s);
+			if (!s->closing)
+				flush_pending(s);
 			return n;
 		}
-		if (errno != EAGAIN)
+		if (errno != EAGAIN || s->closing)
 			return -1;
 		netlink_sock_recv_empty(s->nsk, bufsize);
 		if ((flags & MSG_DONTWAIT) || fd_nonblocking(s->fd_user)) {
@@ -441,9 +497,14 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	struct sim_sock *s = sock_of(fd);
 
+	ssize_t n;
+
 	if (!s)
 		return raw_recvmsg(fd, msg, flags);
-	return sim_recvmsg(s, msg, flags);
+	sock_busy(s);
+	n = sim_recvmsg(s, msg, flags);
+	sock_unbusy(s);
+	return n;
 }
 
 EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
@@ -460,7 +521,9 @@ EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockadd
 		msg.msg_name = addr;
 		msg.msg_namelen = *addrlen;
 	}
+	sock_busy(s);
 	n = sim_recvmsg(s, &msg, flags);
+	sock_unbusy(s);
 	if (n >= 0 && addr && addrlen)
 		*addrlen = msg.msg_namelen;
 	return n;
@@ -482,9 +545,14 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	struct sim_sock *s = sock_of(fd);
 
+	ssize_t n;
+
 	if (!s)
 		return syscall(SYS_sendmsg, fd, msg, flags);
-	return sim_sendmsg(s, msg);
+	sock_busy(s);
+	n = sim_sendmsg(s, msg);
+	sock_unbusy(s);
+	return n;
 }
 
 EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
@@ -495,9 +563,14 @@ EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	struct msghdr msg = { .msg_name = (void *)to, .msg_namelen = tolen, .msg_iov = &iov,
 			      .msg_iovlen = 1 };
 
+	ssize_t n;
+
 	if (!s)
 		return syscall(SYS_sendto, fd, buf, len, flags, to, tolen);
-	return sim_sendmsg(s, &msg);
+	sock_busy(s);
+	n = sim_sendmsg(s, &msg);
+	sock_unbusy(s);
+	return n;
 }
 
 EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags)
