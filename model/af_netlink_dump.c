@@ -236,10 +236,11 @@ int netlink_dump_start(struct netlink_sock *sk, const struct nlmsghdr *nlh,
 	sk->dump_done_errno = 0;
 	sk->dump_extack = NULL;
 	err = netlink_dump(sk);
-	if (err && sk->cb_running)
-		netlink_dump_done(sk);
 	/* A started dump is reported as "in progress" to netlink_rcv_skb, so
-	 * no ACK follows it (-EINTR in the kernel). */
+	 * no ACK follows it (-EINTR in the kernel). If its first part failed
+	 * (-ENOBUFS: the reader's queue is full) the error is acked and the
+	 * dump stays running: the next recvmsg continues it, as in the
+	 * kernel, and a second dump meanwhile gets -EBUSY. */
 	return err ? err : -EINTR;
 }
 

@@ -77,10 +77,30 @@ void dev_hold(struct net_device *dev)
 	dev->refcnt++;
 }
 
+/* dev_put - drop a reference. An unregistered device whose last reference
+ * goes is freed here: netdev_run_todo waits for that moment in the kernel
+ * (netdev_wait_allrefs); the model parks the device instead (k->zombies). */
 void dev_put(struct net_device *dev)
 {
 	WARN_ON(dev->refcnt <= 0);
-	dev->refcnt--;
+	if (--dev->refcnt == 0 && dev->reg_state == NETREG_UNREGISTERED) {
+		cds_list_del(&dev->todo_list);
+		free_netdev(dev);
+	}
+}
+
+/* kernel_destroy's end: devices whose references were never dropped. */
+int netdev_free_zombies(struct kernel *k)
+{
+	struct net_device *dev, *tmp;
+	int leaked = 0;
+
+	cds_list_for_each_entry_safe(dev, tmp, &k->zombies, todo_list) {
+		leaked += dev->refcnt;
+		cds_list_del(&dev->todo_list);
+		free_netdev(dev);
+	}
+	return leaked;
 }
 
 /* dev_valid_name - same rules as the kernel: 1..15 bytes, not "." or "..",
@@ -277,19 +297,19 @@ void unregister_netdevice_many(struct kernel *k, struct cds_list_head *kill)
 			k_sleep(k, k->params.cost_unregister);
 		dev_shutdown(dev);
 		call_netdevice_notifiers(NETDEV_UNREGISTER, dev);
-		rtmsg_ifinfo_newnet(RTM_DELLINK, dev, ~0U, -1, 0);
+		/* no DELLINK for a device whose creation never completed */
+		if (!dev->rtnl_link_initializing)
+			rtmsg_ifinfo_newnet(RTM_DELLINK, dev, ~0U, -1, 0);
 		if (dev->ops->ndo_uninit)
 			dev->ops->ndo_uninit(dev);
 	}
 	/* netdev_run_todo: RTNL is dropped in the kernel; nothing waits here */
 	cds_list_for_each_entry_safe(dev, tmp, kill, todo_list) {
-		cds_list_del_init(&dev->todo_list);
+		cds_list_del(&dev->todo_list);
+		cds_list_add_tail(&dev->todo_list, &k->zombies);
 		linkwatch_forget_dev(dev);
 		dev->reg_state = NETREG_UNREGISTERED;
-		dev_put(dev);
-		if (dev->refcnt != 0)
-			k->leaked_refs += dev->refcnt;
-		free_netdev(dev);
+		dev_put(dev);	/* frees it unless someone still holds it */
 	}
 }
 

@@ -310,6 +310,7 @@ int dev_change_net_namespace(struct net_device *dev, struct net *net, const char
 void netdev_state_change(struct net_device *dev);
 void dev_hold(struct net_device *dev);
 void dev_put(struct net_device *dev);
+int netdev_free_zombies(struct kernel *k);
 struct net_device *__dev_get_by_name(struct net *net, const char *name);
 struct net_device *__dev_get_by_index(struct net *net, int ifindex);
 bool dev_valid_name(const char *name);
@@ -414,6 +415,8 @@ struct kernel {
 	struct cds_list_head sockets;	/* every netlink_sock, creation order */
 	uint32_t next_portid;		/* autobind (negative pids in the kernel) */
 	int leaked_refs;
+	/* unregistered devices still referenced (netdev_wait_allrefs) */
+	struct cds_list_head zombies;
 };
 
 static inline ktime_t k_now(const struct kernel *k)

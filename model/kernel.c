@@ -121,6 +121,7 @@ struct kernel *kernel_create(const struct kernel_services *svc, const char *prof
 	k->profile = prof;
 	k->params = prof->defaults;
 	CDS_INIT_LIST_HEAD(&k->sockets);
+	CDS_INIT_LIST_HEAD(&k->zombies);
 	rtnl_init(k);
 	linkwatch_init(k);
 	af_netlink_init(k);
@@ -165,6 +166,7 @@ int kernel_destroy(struct kernel *k)
 		net_free_devices(k->nets[i]);
 	k->rtnl.locked = false;
 	linkwatch_fini(k);
+	k->leaked_refs += netdev_free_zombies(k);
 	for (unsigned i = 0; i < k->nnets; i++) {
 		free(k->nets[i]->by_index);
 		free(k->nets[i]->nsid_of);

@@ -549,11 +549,14 @@ int rtnl_configure_link(struct net_device *dev, const struct ifinfomsg *ifm)
 	unsigned int old_flags = dev->flags;
 	int err = 0;
 
-	if (ifm && (ifm->ifi_flags || ifm->ifi_change))
+	if (ifm && (ifm->ifi_flags || ifm->ifi_change)) {
 		err = __dev_change_flags(dev, rtnl_dev_combine_flags(dev, ifm));
+		if (err < 0)
+			return err;	/* still initializing: nobody was told */
+	}
 	dev->rtnl_link_initializing = false;
 	__dev_notify_flags(dev, old_flags, ~0U);
-	return err;
+	return 0;
 }
 
 const struct rtnl_link_ops *rtnl_link_ops_get(const char *kind)
@@ -641,7 +644,18 @@ int rtnl_newlink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char
 	err = ops->newlink(&ctx, &dev);
 	if (err)
 		return err;
-	return rtnl_configure_link(dev, ifmsg(nlh));
+	err = rtnl_configure_link(dev, ifmsg(nlh));
+	if (err < 0) {
+		/* rtnl_newlink's out_unregister: the half-made link goes */
+		CDS_LIST_HEAD(kill);
+
+		if (dev->ops->dellink)
+			dev->ops->dellink(dev, &kill);
+		else
+			unregister_netdevice_queue(dev, &kill);
+		unregister_netdevice_many(k, &kill);
+	}
+	return err;
 }
 
 int rtnl_dellink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack)

@@ -38,6 +38,11 @@ static void virtnet_config_changed_work(void *arg)
 	struct kernel *k = dev_kernel(dev);
 
 	k_sleep(k, k->params.cost_virtio_config_work);
+	/* virtnet_remove cancels the work; a gone device gets no carrier */
+	if (dev->reg_state != NETREG_REGISTERED) {
+		dev_put(dev);
+		return;
+	}
 	if (vi_of(dev)->link_up)
 		netif_carrier_on(dev);
 	else
