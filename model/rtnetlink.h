@@ -63,6 +63,8 @@ extern const struct rtnl_link_ops veth_link_ops, dummy_link_ops, tun_link_ops,
 extern const struct nla_policy ifla_policy[IFLA_MAX + 1];
 int rtnl_create_link_apply(struct net_device *dev, const struct nlattr *const *tb);
 int rtnl_configure_link(struct net_device *dev, const struct ifinfomsg *ifm);
+int rtnl_newlink_simple(struct rtnl_newlink_ctx *ctx, const struct net_device_ops *ops,
+			void (*setup)(struct net_device *dev), struct net_device **out);
 struct net *rtnl_link_get_net(struct net *src, const struct nlattr *const *tb);
 int rtnl_link_net_err(const struct nlattr *const *tb);
 int dev_alloc_name(struct net *net, const char *pattern, char *out);

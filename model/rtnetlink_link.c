@@ -542,6 +542,30 @@ int rtnl_create_link_apply(struct net_device *dev, const struct nlattr *const *t
 	return 0;
 }
 
+/* rtnl_newlink_simple - the newlink of a driver that makes one device
+ * (rtnl_create_link then register_netdevice): allocate, let @setup set the
+ * driver's defaults (its ->setup), apply the request's attributes, register. */
+int rtnl_newlink_simple(struct rtnl_newlink_ctx *ctx, const struct net_device_ops *ops,
+			void (*setup)(struct net_device *dev), struct net_device **out)
+{
+	struct net_device *dev = alloc_netdev(ctx->net, ctx->ifname, ops, 0);
+	int err;
+
+	if (!dev)
+		return -ENOMEM;
+	if (setup)
+		setup(dev);
+	err = rtnl_create_link_apply(dev, ctx->tb);
+	if (!err)
+		err = register_netdevice(dev);
+	if (err) {
+		free_netdev(dev);
+		return err;
+	}
+	*out = dev;
+	return 0;
+}
+
 /* rtnl_configure_link - apply the request's flags, then send the device's
  * first RTM_NEWLINK (change ~0) through __dev_notify_flags. */
 int rtnl_configure_link(struct net_device *dev, const struct ifinfomsg *ifm)

@@ -106,26 +106,17 @@ static void br_dellink(struct net_device *dev, struct cds_list_head *kill)
 	unregister_netdevice_queue(dev, kill);
 }
 
+/* br_dev_setup: noqueue. A new bridge keeps the default carrier (on): it
+ * goes off only when a port that does not forward is added (measured on
+ * 6.18, see docs/kernel-fidelity.md). */
+static void br_dev_setup(struct net_device *dev)
+{
+	dev->priv_flags_no_queue = 1;
+}
+
 static int br_newlink(struct rtnl_newlink_ctx *ctx, struct net_device **out)
 {
-	struct net_device *dev = alloc_netdev(ctx->net, ctx->ifname, &br_ops, 0);
-	int err;
-
-	if (!dev)
-		return -ENOMEM;
-	dev->priv_flags_no_queue = 1;
-	err = rtnl_create_link_apply(dev, ctx->tb);
-	/* A new bridge keeps the default carrier (on): it goes off only when
-	 * a port that does not forward is added (measured on 6.18, see
-	 * docs/kernel-fidelity.md). */
-	if (!err)
-		err = register_netdevice(dev);
-	if (err) {
-		free_netdev(dev);
-		return err;
-	}
-	*out = dev;
-	return 0;
+	return rtnl_newlink_simple(ctx, &br_ops, br_dev_setup, out);
 }
 
 const struct rtnl_link_ops bridge_link_ops = {

@@ -18,45 +18,25 @@ static int dummy_change_carrier(struct net_device *dev, bool on)
 	return 0;
 }
 
+/* dellink: rtnl_link_register's default, unregister_netdevice_queue */
 static const struct net_device_ops dummy_ops = {
 	.kind = "dummy",
 	.default_qdisc = "noqueue",
 	.ndo_change_carrier = dummy_change_carrier,
+	.dellink = unregister_netdevice_queue,
 };
 
-static void dummy_dellink(struct net_device *dev, struct cds_list_head *kill)
+/* dummy_setup: NOARP, and no MULTICAST (ip link: BROADCAST,NOARP); noqueue */
+static void dummy_setup(struct net_device *dev)
 {
-	unregister_netdevice_queue(dev, kill);
-}
-
-static const struct net_device_ops dummy_ops_rtnl = {
-	.kind = "dummy",
-	.default_qdisc = "noqueue",
-	.ndo_change_carrier = dummy_change_carrier,
-	.dellink = dummy_dellink,
-};
-
-static int dummy_newlink(struct rtnl_newlink_ctx *ctx, struct net_device **out)
-{
-	struct net_device *dev = alloc_netdev(ctx->net, ctx->ifname, &dummy_ops_rtnl, 0);
-	int err;
-
-	(void)dummy_ops;
-	if (!dev)
-		return -ENOMEM;
-	/* dummy_setup: NOARP, and no MULTICAST (ip link: BROADCAST,NOARP) */
 	dev->flags |= IFF_NOARP;
 	dev->flags &= ~IFF_MULTICAST;
 	dev->priv_flags_no_queue = 1;
-	err = rtnl_create_link_apply(dev, ctx->tb);
-	if (!err)
-		err = register_netdevice(dev);
-	if (err) {
-		free_netdev(dev);
-		return err;
-	}
-	*out = dev;
-	return 0;
+}
+
+static int dummy_newlink(struct rtnl_newlink_ctx *ctx, struct net_device **out)
+{
+	return rtnl_newlink_simple(ctx, &dummy_ops, dummy_setup, out);
 }
 
 const struct rtnl_link_ops dummy_link_ops = {

@@ -13,11 +13,6 @@
  */
 #include "model/rtnetlink.h"
 
-static void tun_dellink(struct net_device *dev, struct cds_list_head *kill)
-{
-	unregister_netdevice_queue(dev, kill);
-}
-
 /* tun_net_change_carrier - ndo_change_carrier, shared by TUNSETCARRIER and
  * RTM_SETLINK IFLA_CARRIER (both from "tun: implement carrier change", 2019;
  * same in v5.8 and v6.18). "On" needs an attached queue; the model's
@@ -35,7 +30,7 @@ static const struct net_device_ops tun_ops = {
 	.kind = "tun",
 	.default_qdisc = "pfifo_fast",
 	.ndo_change_carrier = tun_net_change_carrier,
-	.dellink = tun_dellink,
+	.dellink = unregister_netdevice_queue,	/* rtnl_link_register's default */
 };
 
 static int tun_newlink(struct rtnl_newlink_ctx *ctx, struct net_device **out)
