@@ -134,7 +134,51 @@ static void poller_wakes_when_its_socket_is_closed(void)
 	ASSERT_EQ_INT(sim_world_destroy(c.w), 0);
 }
 
+static void direct_reader(void *arg)
+{
+	struct ctx *c = arg;
+	char req[64] = { 0 }, small[64], big[4096];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	struct ifinfomsg *ifm;
+	struct iovec iov = { small, sizeof(small) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	long full;
+
+	c->fd = sim_socket_open(c->w, kernel_init_net(sim_world_kernel(c->w)));
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_index = 1;
+	send(c->fd, req, nlh->nlmsg_len, 0);
+	/* MSG_PEEK|MSG_TRUNC: the full length, nothing consumed */
+	full = recv(c->fd, small, sizeof(small), MSG_PEEK | MSG_TRUNC);
+	ASSERT_EQ_INT(full, 1468);
+	/* a short buffer truncates the datagram and says so */
+	ASSERT_EQ_INT(recvmsg(c->fd, &msg, 0), (long)sizeof(small));
+	CU_ASSERT(msg.msg_flags & MSG_TRUNC);
+	/* the rest of that datagram is gone: nothing left to read */
+	ASSERT_EQ_INT(recv(c->fd, big, sizeof(big), MSG_DONTWAIT), -1);
+	ASSERT_EQ_INT(errno, EAGAIN);
+	close(c->fd);
+	c->done = true;
+}
+
+/* A socket opened inside a task reads from the transport's FIFO (direct
+ * mode) with the socketpair's datagram rules. */
+static void direct_socket_keeps_datagram_rules(void)
+{
+	struct ctx c = { 0 };
+
+	c.w = sim_world_create(1, "v6.18");
+	REQUIRE(c.w != NULL);
+	sim_task_spawn(sim_world_engine(c.w), "direct", direct_reader, &c, 0);
+	sim_engine_run_idle(sim_world_engine(c.w), SIM_NSEC_PER_SEC);
+	CU_ASSERT(c.done);
+	ASSERT_EQ_INT(sim_world_destroy(c.w), 0);
+}
+
 TEST_SUITE(transport, NULL, NULL,
+	   TEST_CASE(direct_socket_keeps_datagram_rules),
 	   TEST_CASE(blocked_reader_gets_ebadf_on_close),
 	   TEST_CASE(request_waiting_for_rtnl_survives_close),
 	   TEST_CASE(poller_wakes_when_its_socket_is_closed));
