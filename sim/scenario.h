@@ -3,7 +3,9 @@
  * A scenario is line-oriented text a person edits (docs/scenario-language.md
  * is the reference). scenario_lex.c cuts lines into tokens and reads the
  * lexical values (durations, numbers, MAC addresses, names);
- * scenario_parse.c checks the grammar and fills a struct scenario. Nothing
+ * scenario_parse.c reads statements and runs the whole-file checks,
+ * scenario_args.c checks each action's and expectation's arguments, and
+ * scenario_api.c owns the memory and the accessors. Nothing
  * here runs anything: sim/scenario.c executes a parsed scenario against the
  * kernel model.
  *
@@ -247,8 +249,8 @@ static inline bool scn_op_eval(enum scn_op op, double lhs, double rhs)
 }
 
 /*
- * Lexer and value readers, private to sim/scenario_lex.c and
- * sim/scenario_parse.c.
+ * Lexer and value readers, private to the parser (sim/scenario_lex.c,
+ * scenario_parse.c, scenario_args.c).
  */
 
 /* One token. Quoted parts are unescaped. A token whose text starts with an
