@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "sim/transport.h"
+#include "tests/nlreply.h"
 #include "sim/world.h"
 
 #ifndef NLM_F_CAPPED
@@ -91,18 +92,6 @@ int nl_link_mtu(int fd, const char *name, uint32_t mtu);
 int nl_link_del(int fd, const char *name);
 int nl_link_netns(int fd, const char *name, int nspid);
 int nl_dummy_add(int fd, const char *name);
-
-/* ---- probe_errors.c's reply text -------------------------------------------- */
-
-struct nlfmt_out {
-	char s[8192];
-	size_t n;
-};
-
-void nlfmt(struct nlfmt_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append one datagram as tests/realkernel/probe_errors.c prints it. */
-void nlfmt_dgram(struct nlfmt_out *o, const void *buf, size_t n, uint32_t port, uint32_t seq,
-		 bool ids);
 
 /* testutil.h's REQUIRE evaluates its argument twice: never pass it a call
  * with side effects. These take the value once. */

@@ -34,73 +34,31 @@
 #define VA 3	/* ip link add va type veth peer name vb: vb is 2, va 3 */
 #define VB 2
 
-struct req {
-	unsigned char buf[4096] __attribute__((aligned(8)));
-	size_t len;
-};
-
-/* ---- builders: the probe's requests ---------------------------------------- */
-
-static struct nlmsghdr *put_link(struct req *r, uint16_t type, uint16_t fl, uint32_t seq,
-				 int index, unsigned iff, unsigned change)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(r->buf + r->len);
-	struct ifinfomsg *ifm;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = fl;
-	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_index = index;
-	ifm->ifi_flags = iff;
-	ifm->ifi_change = change;
-	return nlh;
-}
-
-static void end_msg(struct req *r, struct nlmsghdr *nlh)
-{
-	r->len = (size_t)((unsigned char *)nlh - r->buf) + nlh->nlmsg_len;
-}
-
-/* nla_len @claimed, @have payload bytes present ("lo" then zeros) */
-static void put_bad_attr(struct nlmsghdr *nlh, uint16_t type, uint16_t claimed, size_t have)
-{
-	unsigned char *p = (unsigned char *)nlh + nlh->nlmsg_len;
-	struct nlattr *nla = (struct nlattr *)p;
-
-	nla->nla_len = claimed;
-	nla->nla_type = type;
-	memset(p + sizeof(*nla), 0, have);
-	if (have >= 2)
-		memcpy(p + sizeof(*nla), "lo", 2);
-	nlh->nlmsg_len += (uint32_t)(sizeof(*nla) + have);
-}
-
 /* One builder for the whole table, switched on the case id: the probe's
  * b01..b18b in order. */
-static void build(const char *id, struct req *r, uint16_t fl, uint32_t seq)
+static void build(const char *id, struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *li, *data, *peer;
 
 #define IS(x) (strcmp(id, (x)) == 0)
 	if (IS("c01")) {
-		end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
+		probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
 		r->len = 10;
 	} else if (IS("c02a") || IS("c02b")) {
-		nlh = put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
-		end_msg(r, nlh);
+		nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
+		probe_end_msg(r, nlh);
 		nlh->nlmsg_len = 8;
 		if (IS("c02b"))
 			r->len = 16;
 	} else if (IS("c03a")) {
-		nlh = put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
-		end_msg(r, nlh);
+		nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
+		probe_end_msg(r, nlh);
 		nlh->nlmsg_len = 64;
 	} else if (IS("c03b")) {
-		end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
-		nlh = put_link(r, RTM_GETLINK, fl, seq + 1, 1, 0, 0);
-		end_msg(r, nlh);
+		probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
+		nlh = probe_put_link(r, RTM_GETLINK, fl, seq + 1, 1, 0, 0);
+		probe_end_msg(r, nlh);
 		nlh->nlmsg_len = 64;
 	} else if (IS("c04a") || IS("c04b") || IS("c04c")) {
 		nlh = mnl_nlmsg_put_header(r->buf);
@@ -111,30 +69,30 @@ static void build(const char *id, struct req *r, uint16_t fl, uint32_t seq)
 			mnl_nlmsg_put_extra_header(nlh, sizeof(struct rtgenmsg));
 			nlh->nlmsg_len = 17;
 		}
-		end_msg(r, nlh);
+		probe_end_msg(r, nlh);
 	} else if (IS("c05a") || IS("c05b")) {
-		nlh = put_link(r, RTM_GETLINK, fl | (IS("c05b") ? NLM_F_DUMP : 0), seq, 1, 0, 0);
+		nlh = probe_put_link(r, RTM_GETLINK, fl | (IS("c05b") ? NLM_F_DUMP : 0), seq, 1, 0, 0);
 		nlh->nlmsg_len = 24;
-		end_msg(r, nlh);
+		probe_end_msg(r, nlh);
 	} else if (IS("c06")) {
-		end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 9999, 0, 0));
+		probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 9999, 0, 0));
 	} else if (IS("c07a") || IS("c07b") || IS("c07c")) {
-		nlh = put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
+		nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, IS("c07a") ? "nosuchdev" :
 						    IS("c07b") ? "abcdefghijklmnopqrst" : "lo");
-		end_msg(r, nlh);
+		probe_end_msg(r, nlh);
 	} else if (IS("c08")) {
-		end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0));
+		probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0));
 	} else if (IS("c09a") || IS("c09b") || IS("c10a") || IS("c10b") || IS("c11")) {
-		nlh = put_link(r, IS("c11") ? RTM_SETLINK : RTM_GETLINK, fl, seq,
+		nlh = probe_put_link(r, IS("c11") ? RTM_SETLINK : RTM_GETLINK, fl, seq,
 			       IS("c09b") || IS("c10b") ? 0 : 1, 0, 0);
 		if (id[2] == '0')
-			put_bad_attr(nlh, IFLA_IFNAME, 2, 0);
+			probe_put_bad_attr(nlh, IFLA_IFNAME, 2, 0);
 		else
-			put_bad_attr(nlh, IFLA_IFNAME, 40, 4);
-		end_msg(r, nlh);
+			probe_put_bad_attr(nlh, IFLA_IFNAME, 40, 4);
+		probe_end_msg(r, nlh);
 	} else if (!strncmp(id, "c12t", 4)) {
-		end_msg(r, put_link(r, (uint16_t)atoi(id + 4), fl, seq, 0, 0, 0));
+		probe_end_msg(r, probe_put_link(r, (uint16_t)atoi(id + 4), fl, seq, 0, 0, 0));
 	} else if (!strncmp(id, "c13", 3) && !IS("c13i")) {
 		static const struct { const char *id, *name, *kind; uint16_t fl; } t[] = {
 			{ "c13a", "n13a", "veth", NLM_F_CREATE | NLM_F_EXCL },
@@ -150,7 +108,7 @@ static void build(const char *id, struct req *r, uint16_t fl, uint32_t seq)
 		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 			if (!IS(t[i].id))
 				continue;
-			nlh = put_link(r, RTM_NEWLINK, fl | t[i].fl, seq, 0, 0, 0);
+			nlh = probe_put_link(r, RTM_NEWLINK, fl | t[i].fl, seq, 0, 0, 0);
 			if (t[i].name)
 				mnl_attr_put_strz(nlh, IFLA_IFNAME, t[i].name);
 			if (t[i].kind) {
@@ -158,10 +116,10 @@ static void build(const char *id, struct req *r, uint16_t fl, uint32_t seq)
 				mnl_attr_put_strz(nlh, IFLA_INFO_KIND, t[i].kind);
 				mnl_attr_nest_end(nlh, li);
 			}
-			end_msg(r, nlh);
+			probe_end_msg(r, nlh);
 		}
 	} else if (IS("c13i")) {
-		nlh = put_link(r, RTM_NEWLINK, fl | NLM_F_CREATE | NLM_F_EXCL, seq, 0, 0, 0);
+		nlh = probe_put_link(r, RTM_NEWLINK, fl | NLM_F_CREATE | NLM_F_EXCL, seq, 0, 0, 0);
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, "n13i");
 		li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
@@ -173,14 +131,14 @@ static void build(const char *id, struct req *r, uint16_t fl, uint32_t seq)
 		mnl_attr_nest_end(nlh, peer);
 		mnl_attr_nest_end(nlh, data);
 		mnl_attr_nest_end(nlh, li);
-		end_msg(r, nlh);
+		probe_end_msg(r, nlh);
 	} else if (IS("c14a") || IS("c14o")) {
-		end_msg(r, put_link(r, RTM_SETLINK, fl, seq, IS("c14a") ? 9999 : VB, IFF_UP,
+		probe_end_msg(r, probe_put_link(r, RTM_SETLINK, fl, seq, IS("c14a") ? 9999 : VB, IFF_UP,
 				    IFF_UP));
 	} else if (!strncmp(id, "c14", 3)) {
 		bool on_vb = IS("c14g") || IS("c14m");
 
-		nlh = put_link(r, RTM_SETLINK, fl, seq, IS("c14n") ? 0 : on_vb ? VB : VA, 0, 0);
+		nlh = probe_put_link(r, RTM_SETLINK, fl, seq, IS("c14n") ? 0 : on_vb ? VB : VA, 0, 0);
 		if (IS("c14b") || IS("c14c") || IS("c14l"))
 			mnl_attr_put_u32(nlh, IFLA_MTU, IS("c14b") ? 10 : IS("c14c") ? 100000 : 1400);
 		else if (IS("c14d"))
@@ -201,25 +159,25 @@ static void build(const char *id, struct req *r, uint16_t fl, uint32_t seq)
 			mnl_attr_put_strz(nlh, IFLA_IFNAME, "nosuchdev");
 			mnl_attr_put_u32(nlh, IFLA_MTU, 1400);
 		}
-		end_msg(r, nlh);
+		probe_end_msg(r, nlh);
 	} else if (!strncmp(id, "c15", 3)) {
-		nlh = put_link(r, RTM_DELLINK, fl, seq, IS("c15a") ? 9999 : IS("c15b") ? 1 : 0, 0, 0);
+		nlh = probe_put_link(r, RTM_DELLINK, fl, seq, IS("c15a") ? 9999 : IS("c15b") ? 1 : 0, 0, 0);
 		if (IS("c15c"))
 			mnl_attr_put_strz(nlh, IFLA_IFNAME, "nosuchdev");
-		end_msg(r, nlh);
+		probe_end_msg(r, nlh);
 	} else if (IS("c16a") || IS("c16b")) {
-		end_msg(r, put_link(r, RTM_GETLINK, fl | (IS("c16a") ? NLM_F_ECHO : 0), seq, VA, 0, 0));
+		probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl | (IS("c16a") ? NLM_F_ECHO : 0), seq, VA, 0, 0));
 	} else if (!strncmp(id, "c17", 3)) {
 		/* two requests: (dump?, index) for seq and seq+1 */
 		bool d1 = IS("c17c") || IS("c17e"), d2 = IS("c17d") || IS("c17e");
 		int i1 = IS("c17b") ? 9999 : d1 ? 0 : 1, i2 = IS("c17a") ? 9999 : d2 ? 0 : 1;
 
-		end_msg(r, put_link(r, RTM_GETLINK, fl | (d1 ? NLM_F_DUMP : 0), seq, i1, 0, 0));
-		end_msg(r, put_link(r, RTM_GETLINK, fl | (d2 ? NLM_F_DUMP : 0), seq + 1, i2, 0, 0));
+		probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl | (d1 ? NLM_F_DUMP : 0), seq, i1, 0, 0));
+		probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl | (d2 ? NLM_F_DUMP : 0), seq + 1, i2, 0, 0));
 	} else if (IS("c18a") || IS("c18b")) {
-		nlh = put_link(r, RTM_GETLINK, fl, seq, IS("c18a") ? 1 : 9999, 0, 0);
+		nlh = probe_put_link(r, RTM_GETLINK, fl, seq, IS("c18a") ? 1 : 9999, 0, 0);
 		nlh->nlmsg_pid = 12345;
-		end_msg(r, nlh);
+		probe_end_msg(r, nlh);
 	}
 #undef IS
 }
@@ -354,7 +312,7 @@ static void run_probe(struct probe *p, const char *id, const int v[4], uint32_t 
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	socklen_t sl = sizeof(sa);
 	bool ids = !strncmp(id, "c16", 3) || !strncmp(id, "c17", 3) || !strncmp(id, "c18", 3);
-	struct req r;
+	struct probe_req r;
 	int fd, ndg = 0;
 	ssize_t s;
 

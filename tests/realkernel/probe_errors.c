@@ -36,8 +36,8 @@
  * so va is LOWERLAYERDOWN) with ip(8), so it must run as root inside a
  * throw-away network namespace:
  *
- *   gcc -O2 -Wall -Wextra -o /tmp/probe_errors \
- *       tests/realkernel/probe_errors.c $(pkg-config --cflags --libs libmnl)
+ *   gcc -O2 -Wall -Wextra -o /tmp/probe_errors tests/realkernel/probe_errors.c \
+ *       tests/stub_nlreply.c $(pkg-config --cflags --libs libmnl)
  *   ip netns add nlsim-probe
  *   ip netns exec nlsim-probe /tmp/probe_errors > tests/golden/kernel-errors.txt
  *   ip netns del nlsim-probe
@@ -63,6 +63,8 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "../nlreply.h"
+
 #ifndef NETLINK_CAP_ACK
 #define NETLINK_CAP_ACK 10
 #endif
@@ -85,57 +87,10 @@
 
 /* ---- request building ----------------------------------------------------- */
 
-struct req {
-	unsigned char buf[4096] __attribute__((aligned(8)));
-	size_t len;		/* bytes handed to send() */
-};
-
-/* Append one message header + ifinfomsg; returns it for attribute puts. */
-static struct nlmsghdr *put_link(struct req *r, uint16_t type, uint16_t flags,
-				 uint32_t seq, int index, unsigned iff,
-				 unsigned change)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(r->buf + r->len);
-	struct ifinfomsg *ifm;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = index;
-	ifm->ifi_flags = iff;
-	ifm->ifi_change = change;
-	return nlh;
-}
-
-/* Close the message started by put_link (or a raw one) at r->len. */
-static void end_msg(struct req *r, struct nlmsghdr *nlh)
-{
-	r->len = (size_t)((unsigned char *)nlh - r->buf) + nlh->nlmsg_len;
-}
-
-/* Append raw attribute bytes claiming nla_len = claimed, with `have`
- * payload bytes really present (zeros); nlmsg_len covers only what is
- * present. */
-static void put_bad_attr(struct nlmsghdr *nlh, uint16_t type, uint16_t claimed,
-			 size_t have)
-{
-	unsigned char *p = (unsigned char *)nlh + nlh->nlmsg_len;
-	struct nlattr *nla = (struct nlattr *)p;
-
-	nla->nla_len = claimed;
-	nla->nla_type = type;
-	memset(p + sizeof(*nla), 0, have);
-	if (have >= 2)
-		memcpy(p + sizeof(*nla), "lo", 2);
-	nlh->nlmsg_len += sizeof(*nla) + have;
-}
-
 /* ---- case table ------------------------------------------------------------ */
 
 /* A builder fills r for one variant; fl = NLM_F_REQUEST [| NLM_F_ACK]. */
-typedef void (*build_fn)(struct req *r, uint16_t fl, uint32_t seq);
+typedef void (*build_fn)(struct probe_req *r, uint16_t fl, uint32_t seq);
 
 struct pcase {
 	const char *id;
@@ -147,62 +102,62 @@ struct pcase {
 };
 
 /* 1: shorter than a nlmsghdr */
-static void b01(struct req *r, uint16_t fl, uint32_t seq)
+static void b01(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
 	r->len = 10;
 }
 
 /* 2: nlmsg_len 8 inside a full 32-byte datagram / a 16-byte one */
-static void b02a(struct req *r, uint16_t fl, uint32_t seq)
+static void b02a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
-	end_msg(r, nlh);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
+	probe_end_msg(r, nlh);
 	nlh->nlmsg_len = 8;
 }
 
-static void b02b(struct req *r, uint16_t fl, uint32_t seq)
+static void b02b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	b02a(r, fl, seq);
 	r->len = 16;
 }
 
 /* 3: nlmsg_len larger than what is sent; b: same after a valid message */
-static void b03a(struct req *r, uint16_t fl, uint32_t seq)
+static void b03a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
-	end_msg(r, nlh);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
+	probe_end_msg(r, nlh);
 	nlh->nlmsg_len = 64;
 }
 
-static void b03b(struct req *r, uint16_t fl, uint32_t seq)
+static void b03b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh;
 
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
-	nlh = put_link(r, RTM_GETLINK, fl, seq + 1, 1, 0, 0);
-	end_msg(r, nlh);
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
+	nlh = probe_put_link(r, RTM_GETLINK, fl, seq + 1, 1, 0, 0);
+	probe_end_msg(r, nlh);
 	nlh->nlmsg_len = 64;
 }
 
 /* 4: RTM_GETLINK with no payload at all (nlmsg_len 16) */
-static void b04a(struct req *r, uint16_t fl, uint32_t seq)
+static void b04a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(r->buf);
 
 	nlh->nlmsg_type = RTM_GETLINK;
 	nlh->nlmsg_flags = fl;
 	nlh->nlmsg_seq = seq;
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b04b(struct req *r, uint16_t fl, uint32_t seq)
+static void b04b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	b04a(r, fl | NLM_F_DUMP, seq);
 }
 
 /* 4c: dump with the legacy 1-byte rtgenmsg payload (nlmsg_len 17) */
-static void b04c(struct req *r, uint16_t fl, uint32_t seq)
+static void b04c(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(r->buf);
 	struct rtgenmsg *g;
@@ -213,108 +168,108 @@ static void b04c(struct req *r, uint16_t fl, uint32_t seq)
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
 	nlh->nlmsg_len = 17;	/* mnl aligned it to 20 */
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
 /* 5: truncated ifinfomsg (8 of 16 bytes; ifi_index = 1 fits) */
-static void b05a(struct req *r, uint16_t fl, uint32_t seq)
+static void b05a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
 
 	nlh->nlmsg_len = 24;
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b05b(struct req *r, uint16_t fl, uint32_t seq)
+static void b05b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	b05a(r, fl | NLM_F_DUMP, seq);
 }
 
 /* 6: missing ifindex */
-static void b06(struct req *r, uint16_t fl, uint32_t seq)
+static void b06(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 9999, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 9999, 0, 0));
 }
 
 /* 7: by name: missing / too long / existing ("lo") */
-static void b07a(struct req *r, uint16_t fl, uint32_t seq)
+static void b07a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "nosuchdev");
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b07b(struct req *r, uint16_t fl, uint32_t seq)
+static void b07b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "abcdefghijklmnopqrst");
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b07c(struct req *r, uint16_t fl, uint32_t seq)
+static void b07c(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "lo");
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
 /* 8: neither index nor name */
-static void b08(struct req *r, uint16_t fl, uint32_t seq)
+static void b08(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0));
 }
 
 /* 9: last attribute claims 40 bytes, 8 present; a: index 1, b: index 0 */
-static void b09a(struct req *r, uint16_t fl, uint32_t seq)
+static void b09a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
 
-	put_bad_attr(nlh, IFLA_IFNAME, 40, 4);
-	end_msg(r, nlh);
+	probe_put_bad_attr(nlh, IFLA_IFNAME, 40, 4);
+	probe_end_msg(r, nlh);
 }
 
-static void b09b(struct req *r, uint16_t fl, uint32_t seq)
+static void b09b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
 
-	put_bad_attr(nlh, IFLA_IFNAME, 40, 4);
-	end_msg(r, nlh);
+	probe_put_bad_attr(nlh, IFLA_IFNAME, 40, 4);
+	probe_end_msg(r, nlh);
 }
 
 /* 10: attribute with nla_len 2 (4 bytes present); a: index 1, b: index 0 */
-static void b10a(struct req *r, uint16_t fl, uint32_t seq)
+static void b10a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
 
-	put_bad_attr(nlh, IFLA_IFNAME, 2, 0);
-	end_msg(r, nlh);
+	probe_put_bad_attr(nlh, IFLA_IFNAME, 2, 0);
+	probe_end_msg(r, nlh);
 }
 
-static void b10b(struct req *r, uint16_t fl, uint32_t seq)
+static void b10b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 0, 0, 0);
 
-	put_bad_attr(nlh, IFLA_IFNAME, 2, 0);
-	end_msg(r, nlh);
+	probe_put_bad_attr(nlh, IFLA_IFNAME, 2, 0);
+	probe_end_msg(r, nlh);
 }
 
 /* 11: RTM_SETLINK lo, ifi_change 0, bad trailing attribute as in 9 */
-static void b11(struct req *r, uint16_t fl, uint32_t seq)
+static void b11(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_SETLINK, fl, seq, 1, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_SETLINK, fl, seq, 1, 0, 0);
 
-	put_bad_attr(nlh, IFLA_IFNAME, 40, 4);
-	end_msg(r, nlh);
+	probe_put_bad_attr(nlh, IFLA_IFNAME, 40, 4);
+	probe_end_msg(r, nlh);
 }
 
 /* 12: message types with a zeroed 16-byte ifinfomsg payload */
 #define B12(name, t)							\
-	static void name(struct req *r, uint16_t fl, uint32_t seq)	\
+	static void name(struct probe_req *r, uint16_t fl, uint32_t seq)	\
 	{								\
-		end_msg(r, put_link(r, (t), fl, seq, 0, 0, 0));		\
+		probe_end_msg(r, probe_put_link(r, (t), fl, seq, 0, 0, 0));		\
 	}
 B12(b12_1, NLMSG_NOOP)
 B12(b12_2, NLMSG_ERROR)
@@ -326,10 +281,10 @@ B12(b12_200, 200)
 B12(b12_2032, 2032)
 
 /* 13: RTM_NEWLINK */
-static struct nlmsghdr *newlink(struct req *r, uint16_t fl, uint32_t seq,
+static struct nlmsghdr *newlink(struct probe_req *r, uint16_t fl, uint32_t seq,
 				const char *name, const char *kind)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_NEWLINK, fl, seq, 0, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_NEWLINK, fl, seq, 0, 0, 0);
 	struct nlattr *li;
 
 	if (name)
@@ -342,50 +297,50 @@ static struct nlmsghdr *newlink(struct req *r, uint16_t fl, uint32_t seq,
 	return nlh;
 }
 
-static void b13a(struct req *r, uint16_t fl, uint32_t seq)
+static void b13a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13a", "veth"));
+	probe_end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13a", "veth"));
 }
 
-static void b13b(struct req *r, uint16_t fl, uint32_t seq)
+static void b13b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "lo", "veth"));
+	probe_end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "lo", "veth"));
 }
 
-static void b13c(struct req *r, uint16_t fl, uint32_t seq)
+static void b13c(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, newlink(r, fl | NLM_F_CREATE, seq, "lo", "veth"));
+	probe_end_msg(r, newlink(r, fl | NLM_F_CREATE, seq, "lo", "veth"));
 }
 
-static void b13d(struct req *r, uint16_t fl, uint32_t seq)
+static void b13d(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13d",
+	probe_end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13d",
 			   "nosuchkind"));
 }
 
-static void b13e(struct req *r, uint16_t fl, uint32_t seq)
+static void b13e(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13e", "dummy"));
+	probe_end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13e", "dummy"));
 }
 
-static void b13f(struct req *r, uint16_t fl, uint32_t seq)
+static void b13f(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13f", "tun"));
+	probe_end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13f", "tun"));
 }
 
-static void b13g(struct req *r, uint16_t fl, uint32_t seq)	/* nothing */
+static void b13g(struct probe_req *r, uint16_t fl, uint32_t seq)	/* nothing */
 {
-	end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, NULL, NULL));
+	probe_end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, NULL, NULL));
 }
 
-static void b13h(struct req *r, uint16_t fl, uint32_t seq)	/* name, no kind */
+static void b13h(struct probe_req *r, uint16_t fl, uint32_t seq)	/* name, no kind */
 {
-	end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13h", NULL));
+	probe_end_msg(r, newlink(r, fl | NLM_F_CREATE | NLM_F_EXCL, seq, "n13h", NULL));
 }
 
-static void b13i(struct req *r, uint16_t fl, uint32_t seq)	/* valid veth */
+static void b13i(struct probe_req *r, uint16_t fl, uint32_t seq)	/* valid veth */
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_NEWLINK,
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_NEWLINK,
 					fl | NLM_F_CREATE | NLM_F_EXCL, seq, 0, 0, 0);
 	struct nlattr *li, *data, *peer;
 	struct ifinfomsg *pifm;
@@ -401,220 +356,220 @@ static void b13i(struct req *r, uint16_t fl, uint32_t seq)	/* valid veth */
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, li);
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b13k(struct req *r, uint16_t fl, uint32_t seq)	/* existing, no flags */
+static void b13k(struct probe_req *r, uint16_t fl, uint32_t seq)	/* existing, no flags */
 {
-	end_msg(r, newlink(r, fl, seq, "nosuchdev", NULL));
+	probe_end_msg(r, newlink(r, fl, seq, "nosuchdev", NULL));
 }
 
 /* 14: RTM_SETLINK */
-static void b14a(struct req *r, uint16_t fl, uint32_t seq)
+static void b14a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_SETLINK, fl, seq, 9999, IFF_UP, IFF_UP));
+	probe_end_msg(r, probe_put_link(r, RTM_SETLINK, fl, seq, 9999, IFF_UP, IFF_UP));
 }
 
-static struct nlmsghdr *setlink_name(struct req *r, uint16_t fl, uint32_t seq,
+static struct nlmsghdr *setlink_name(struct probe_req *r, uint16_t fl, uint32_t seq,
 				     const char *dev)
 {
-	return put_link(r, RTM_SETLINK, fl, seq, (int)if_nametoindex(dev), 0, 0);
+	return probe_put_link(r, RTM_SETLINK, fl, seq, (int)if_nametoindex(dev), 0, 0);
 }
 
-static void b14b(struct req *r, uint16_t fl, uint32_t seq)
+static void b14b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put_u32(nlh, IFLA_MTU, 10);
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14c(struct req *r, uint16_t fl, uint32_t seq)
+static void b14c(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put_u32(nlh, IFLA_MTU, 100000);
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14d(struct req *r, uint16_t fl, uint32_t seq)
+static void b14d(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put(nlh, IFLA_ADDRESS, 3, "\x02\x00\x01");
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14e(struct req *r, uint16_t fl, uint32_t seq)
+static void b14e(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put(nlh, IFLA_ADDRESS, 6, "\x01\x00\x5e\x00\x00\x01");
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14f(struct req *r, uint16_t fl, uint32_t seq)	/* rename UP va */
+static void b14f(struct probe_req *r, uint16_t fl, uint32_t seq)	/* rename UP va */
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "vz");
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14g(struct req *r, uint16_t fl, uint32_t seq)	/* vb -> va */
+static void b14g(struct probe_req *r, uint16_t fl, uint32_t seq)	/* vb -> va */
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "vb");
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "va");
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14h(struct req *r, uint16_t fl, uint32_t seq)
+static void b14h(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, 6);	/* IF_OPER_UP */
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14i(struct req *r, uint16_t fl, uint32_t seq)
+static void b14i(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put_u8(nlh, IFLA_LINKMODE, 1);
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14j(struct req *r, uint16_t fl, uint32_t seq)
+static void b14j(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put_u8(nlh, IFLA_CARRIER, 0);
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14k(struct req *r, uint16_t fl, uint32_t seq)	/* u16 MTU */
+static void b14k(struct probe_req *r, uint16_t fl, uint32_t seq)	/* u16 MTU */
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put_u16(nlh, IFLA_MTU, 1400);
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14l(struct req *r, uint16_t fl, uint32_t seq)	/* valid MTU */
+static void b14l(struct probe_req *r, uint16_t fl, uint32_t seq)	/* valid MTU */
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "va");
 
 	mnl_attr_put_u32(nlh, IFLA_MTU, 1400);
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14m(struct req *r, uint16_t fl, uint32_t seq)	/* rename vb, same */
+static void b14m(struct probe_req *r, uint16_t fl, uint32_t seq)	/* rename vb, same */
 {
 	struct nlmsghdr *nlh = setlink_name(r, fl, seq, "vb");
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "vb");
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14n(struct req *r, uint16_t fl, uint32_t seq)	/* by name only */
+static void b14n(struct probe_req *r, uint16_t fl, uint32_t seq)	/* by name only */
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_SETLINK, fl, seq, 0, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_SETLINK, fl, seq, 0, 0, 0);
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "nosuchdev");
 	mnl_attr_put_u32(nlh, IFLA_MTU, 1400);
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b14o(struct req *r, uint16_t fl, uint32_t seq)	/* vb up */
+static void b14o(struct probe_req *r, uint16_t fl, uint32_t seq)	/* vb up */
 {
-	end_msg(r, put_link(r, RTM_SETLINK, fl, seq, (int)if_nametoindex("vb"),
+	probe_end_msg(r, probe_put_link(r, RTM_SETLINK, fl, seq, (int)if_nametoindex("vb"),
 			    IFF_UP, IFF_UP));
 }
 
 /* 15: RTM_DELLINK */
-static void b15a(struct req *r, uint16_t fl, uint32_t seq)
+static void b15a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_DELLINK, fl, seq, 9999, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_DELLINK, fl, seq, 9999, 0, 0));
 }
 
-static void b15b(struct req *r, uint16_t fl, uint32_t seq)
+static void b15b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_DELLINK, fl, seq, 1, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_DELLINK, fl, seq, 1, 0, 0));
 }
 
-static void b15c(struct req *r, uint16_t fl, uint32_t seq)
+static void b15c(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_DELLINK, fl, seq, 0, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_DELLINK, fl, seq, 0, 0, 0);
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "nosuchdev");
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b15d(struct req *r, uint16_t fl, uint32_t seq)
+static void b15d(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_DELLINK, fl, seq, 0, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_DELLINK, fl, seq, 0, 0, 0));
 }
 
 /* 16: GETLINK va with / without NLM_F_ECHO */
-static void b16a(struct req *r, uint16_t fl, uint32_t seq)
+static void b16a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl | NLM_F_ECHO, seq,
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl | NLM_F_ECHO, seq,
 			    (int)if_nametoindex("va"), 0, 0));
 }
 
-static void b16b(struct req *r, uint16_t fl, uint32_t seq)
+static void b16b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq,
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq,
 			    (int)if_nametoindex("va"), 0, 0));
 }
 
 /* 17: two requests in one datagram (seq, seq+1) */
-static void b17a(struct req *r, uint16_t fl, uint32_t seq)
+static void b17a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq + 1, 9999, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq + 1, 9999, 0, 0));
 }
 
-static void b17b(struct req *r, uint16_t fl, uint32_t seq)
+static void b17b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 9999, 0, 0));
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq + 1, 1, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 9999, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq + 1, 1, 0, 0));
 }
 
-static void b17c(struct req *r, uint16_t fl, uint32_t seq)
+static void b17c(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl | NLM_F_DUMP, seq, 0, 0, 0));
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq + 1, 1, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl | NLM_F_DUMP, seq, 0, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq + 1, 1, 0, 0));
 }
 
-static void b17d(struct req *r, uint16_t fl, uint32_t seq)
+static void b17d(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
-	end_msg(r, put_link(r, RTM_GETLINK, fl | NLM_F_DUMP, seq + 1, 0, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl | NLM_F_DUMP, seq + 1, 0, 0, 0));
 }
 
-static void b17e(struct req *r, uint16_t fl, uint32_t seq)	/* two dumps */
+static void b17e(struct probe_req *r, uint16_t fl, uint32_t seq)	/* two dumps */
 {
-	end_msg(r, put_link(r, RTM_GETLINK, fl | NLM_F_DUMP, seq, 0, 0, 0));
-	end_msg(r, put_link(r, RTM_GETLINK, fl | NLM_F_DUMP, seq + 1, 0, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl | NLM_F_DUMP, seq, 0, 0, 0));
+	probe_end_msg(r, probe_put_link(r, RTM_GETLINK, fl | NLM_F_DUMP, seq + 1, 0, 0, 0));
 }
 
 /* 18: nlmsg_pid set by the sender */
-static void b18a(struct req *r, uint16_t fl, uint32_t seq)
+static void b18a(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 1, 0, 0);
 
 	nlh->nlmsg_pid = 12345;
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
-static void b18b(struct req *r, uint16_t fl, uint32_t seq)
+static void b18b(struct probe_req *r, uint16_t fl, uint32_t seq)
 {
-	struct nlmsghdr *nlh = put_link(r, RTM_GETLINK, fl, seq, 9999, 0, 0);
+	struct nlmsghdr *nlh = probe_put_link(r, RTM_GETLINK, fl, seq, 9999, 0, 0);
 
 	nlh->nlmsg_pid = 12345;
-	end_msg(r, nlh);
+	probe_end_msg(r, nlh);
 }
 
 /* ---- read-back helpers (post-conditions) ----------------------------------- */
@@ -727,207 +682,6 @@ static void post_vb(char *out, size_t n)
 
 /* ---- reply formatting -------------------------------------------------------- */
 
-struct out {
-	char s[8192];
-	size_t n;
-};
-
-static void emit(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	if (o->n >= sizeof(o->s) - 1)
-		return;
-	va_start(ap, fmt);
-	k = vsnprintf(o->s + o->n, sizeof(o->s) - o->n, fmt, ap);
-	va_end(ap);
-	if (k > 0)
-		o->n += (size_t)k < sizeof(o->s) - o->n ? (size_t)k
-							 : sizeof(o->s) - o->n - 1;
-}
-
-static void emit_ids(struct out *o, const struct nlmsghdr *nlh, uint32_t port,
-		     uint32_t seq, int always)
-{
-	if (always || nlh->nlmsg_pid != port) {
-		if (nlh->nlmsg_pid == port)
-			emit(o, " pid=port");
-		else
-			emit(o, " pid=%u", nlh->nlmsg_pid);
-	}
-	if (always || (nlh->nlmsg_seq != seq && nlh->nlmsg_seq != seq + 1))
-		emit(o, " seq=%s%u", nlh->nlmsg_seq >= seq ? "req+" : "",
-		     nlh->nlmsg_seq >= seq ? nlh->nlmsg_seq - seq : nlh->nlmsg_seq);
-	else if (nlh->nlmsg_seq == seq + 1)
-		emit(o, " seq=req+1");
-}
-
-/* extended-ack TLVs starting at p, len bytes */
-static void emit_tlvs(struct out *o, const unsigned char *p, size_t len,
-		      const unsigned char *base)
-{
-	const struct nlattr *a;
-
-	(void)base;
-	for (a = (const struct nlattr *)p;
-	     len >= sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= len;) {
-		const unsigned char *v = (const unsigned char *)a + sizeof(*a);
-		size_t vl = a->nla_len - sizeof(*a), step;
-
-		switch (a->nla_type & NLA_TYPE_MASK) {
-		case NLMSGERR_ATTR_MSG:
-			emit(o, " extack=\"%.*s\"", (int)strnlen((const char *)v, vl), v);
-			break;
-		case NLMSGERR_ATTR_OFFS:
-			emit(o, " offs=%u", vl >= 4 ? *(const uint32_t *)v : 0);
-			break;
-		case NLMSGERR_ATTR_MISS_TYPE:
-			emit(o, " miss_type=%u", vl >= 4 ? *(const uint32_t *)v : 0);
-			break;
-		case NLMSGERR_ATTR_MISS_NEST:
-			emit(o, " miss_nest=%u", vl >= 4 ? *(const uint32_t *)v : 0);
-			break;
-		case NLMSGERR_ATTR_POLICY: {
-			/* nested NL_POLICY_TYPE_ATTR_*: print type=value */
-			const struct nlattr *pa = (const void *)v;
-			size_t pl = vl;
-
-			emit(o, " policy{");
-			while (pl >= sizeof(*pa) && pa->nla_len >= sizeof(*pa) &&
-			       pa->nla_len <= pl) {
-				const void *pv = (const unsigned char *)pa + sizeof(*pa);
-				size_t plen = pa->nla_len - sizeof(*pa), ps;
-
-				if (plen == 4)
-					emit(o, "%s%u=%u", pa == (const void *)v ? "" : ",",
-					     pa->nla_type, *(const uint32_t *)pv);
-				else if (plen == 8)
-					emit(o, "%s%u=%lld", pa == (const void *)v ? "" : ",",
-					     pa->nla_type, (long long)*(const int64_t *)pv);
-				else
-					emit(o, "%s%u:%zuB", pa == (const void *)v ? "" : ",",
-					     pa->nla_type, plen);
-				ps = NLA_ALIGN(pa->nla_len);
-				if (ps >= pl)
-					break;
-				pl -= ps;
-				pa = (const void *)((const unsigned char *)pa + ps);
-			}
-			emit(o, "}");
-			break;
-		}
-		case NLMSGERR_ATTR_COOKIE:
-			emit(o, " cookie(%zu bytes)", vl);
-			break;
-		default:
-			emit(o, " tlv%u(%zu bytes)", a->nla_type, vl);
-		}
-		step = NLA_ALIGN(a->nla_len);
-		if (step >= len)
-			break;
-		len -= step;
-		a = (const struct nlattr *)((const unsigned char *)a + step);
-	}
-}
-
-/* Format one datagram of n bytes. */
-static void emit_dgram(struct out *o, const unsigned char *buf, size_t n,
-		       uint32_t port, uint32_t seq, int ids)
-{
-	const struct nlmsghdr *nlh = (const void *)buf;
-	size_t left = n;
-	int first = 1;
-
-	while (left >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
-	       nlh->nlmsg_len <= left) {
-		const unsigned char *pl = (const unsigned char *)NLMSG_DATA(nlh);
-		size_t plen = nlh->nlmsg_len - NLMSG_HDRLEN, step;
-
-		if (!first)
-			emit(o, ", ");
-		first = 0;
-		if (nlh->nlmsg_type == NLMSG_ERROR && plen >= sizeof(struct nlmsgerr)) {
-			const struct nlmsgerr *e = (const void *)pl;
-			size_t echo, tlv_off;
-
-			if (nlh->nlmsg_flags & NLM_F_CAPPED)
-				echo = sizeof(struct nlmsghdr);
-			else
-				echo = NLMSG_ALIGN(e->msg.nlmsg_len);
-			tlv_off = sizeof(int) + echo;
-			if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || tlv_off > plen)
-				echo = plen - sizeof(int);
-			emit(o, "error=%d flags=0x%x len=%u payload=%zu", e->error,
-			     nlh->nlmsg_flags, nlh->nlmsg_len, echo);
-			if (e->msg.nlmsg_len != echo)
-				emit(o, " echo_len=%u", e->msg.nlmsg_len);
-			if (e->msg.nlmsg_pid)
-				emit(o, " echo_pid=%u", e->msg.nlmsg_pid);
-			if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && tlv_off <= plen)
-				emit_tlvs(o, pl + tlv_off, plen - tlv_off,
-					  (const unsigned char *)&e->msg);
-			emit_ids(o, nlh, port, seq, ids);
-		} else if (nlh->nlmsg_type == NLMSG_DONE) {
-			emit(o, "done flags=0x%x len=%u", nlh->nlmsg_flags,
-			     nlh->nlmsg_len);
-			if (plen >= sizeof(int))
-				emit(o, " err=%d", *(const int *)pl);
-			if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && plen > sizeof(int))
-				emit_tlvs(o, pl + sizeof(int), plen - sizeof(int), NULL);
-			emit_ids(o, nlh, port, seq, ids);
-		} else if (nlh->nlmsg_type == RTM_NEWLINK) {
-			/* collapse a run of RTM_NEWLINK with equal flags/ids */
-			const struct nlmsghdr *r = nlh;
-			size_t rl = left, cnt = 0, minl = ~(size_t)0, maxl = 0;
-			const struct nlmsghdr *last = nlh;
-
-			while (rl >= sizeof(*r) && r->nlmsg_len >= sizeof(*r) &&
-			       r->nlmsg_len <= rl && r->nlmsg_type == RTM_NEWLINK &&
-			       r->nlmsg_flags == nlh->nlmsg_flags &&
-			       r->nlmsg_seq == nlh->nlmsg_seq) {
-				cnt++;
-				if (r->nlmsg_len < minl)
-					minl = r->nlmsg_len;
-				if (r->nlmsg_len > maxl)
-					maxl = r->nlmsg_len;
-				last = r;
-				step = NLMSG_ALIGN(r->nlmsg_len);
-				if (step >= rl) {
-					rl = 0;
-					break;
-				}
-				rl -= step;
-				r = (const void *)((const unsigned char *)r + step);
-			}
-			if (cnt > 1)
-				emit(o, "newlink*%zu flags=0x%x len=%zu..%zu",
-				     cnt, nlh->nlmsg_flags, minl, maxl);
-			else
-				emit(o, "newlink flags=0x%x len=%u ifindex=%d",
-				     nlh->nlmsg_flags, nlh->nlmsg_len,
-				     ((const struct ifinfomsg *)pl)->ifi_index);
-			emit_ids(o, nlh, port, seq, ids);
-			left = rl;
-			nlh = (const void *)((const unsigned char *)last +
-					     NLMSG_ALIGN(last->nlmsg_len));
-			if (!rl)
-				break;
-			continue;
-		} else {
-			emit(o, "type=%u flags=0x%x len=%u", nlh->nlmsg_type,
-			     nlh->nlmsg_flags, nlh->nlmsg_len);
-			emit_ids(o, nlh, port, seq, ids);
-		}
-		step = NLMSG_ALIGN(nlh->nlmsg_len);
-		if (step >= left)
-			break;
-		left -= step;
-		nlh = (const void *)((const unsigned char *)nlh + step);
-	}
-	if (left && left < sizeof(*nlh))
-		emit(o, " +%zu stray bytes", left);
-}
 
 /* ---- notifications ----------------------------------------------------------- */
 
@@ -936,7 +690,7 @@ static void emit_dgram(struct out *o, const unsigned char *buf, size_t n,
  * as " notify=[NEWLINK if=N chg=0x.. len=L, ...]". */
 static int g_lfd = -1;
 
-static void drain_listener(struct out *o)
+static void drain_listener(struct nlfmt_out *o)
 {
 	static unsigned char lbuf[65536] __attribute__((aligned(8)));
 	int k = 0;
@@ -950,20 +704,20 @@ static void drain_listener(struct out *o)
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
 			if (o)
-				emit(o, "%slisten-error=%d", k++ ? ", " : " notify=[", -errno);
+				nlfmt(o, "%slisten-error=%d", k++ ? ", " : " notify=[", -errno);
 			continue;
 		}
 		for (; o && mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 			const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 
-			emit(o, "%s%s if=%d chg=0x%x len=%u", k++ ? ", " : " notify=[",
+			nlfmt(o, "%s%s if=%d chg=0x%x len=%u", k++ ? ", " : " notify=[",
 			     nlh->nlmsg_type == RTM_NEWLINK ? "NEWLINK" :
 			     nlh->nlmsg_type == RTM_DELLINK ? "DELLINK" : "other",
 			     ifm->ifi_index, ifm->ifi_change, nlh->nlmsg_len);
 		}
 	}
 	if (k)
-		emit(o, "]");
+		nlfmt(o, "]");
 }
 
 /* ---- one probe ----------------------------------------------------------------- */
@@ -1003,8 +757,8 @@ static void run_probe(const struct pcase *c, const struct variant *v,
 {
 	static unsigned char rbuf[65536] __attribute__((aligned(8)));
 	struct sockaddr_nl kern = { .nl_family = AF_NETLINK };
-	struct req r;
-	struct out o = { .n = 0 };
+	struct probe_req r;
+	struct nlfmt_out o = { .n = 0 };
 	uint32_t port;
 	int fd, ndg = 0;
 	ssize_t s;
@@ -1019,9 +773,9 @@ static void run_probe(const struct pcase *c, const struct variant *v,
 	}
 	s = sendto(fd, r.buf, r.len, 0, (struct sockaddr *)&kern, sizeof(kern));
 	if (s < 0)
-		emit(&o, "send=%d ", -errno);
+		nlfmt(&o, "send=%d ", -errno);
 	else if ((size_t)s != r.len)
-		emit(&o, "send=%zd/%zu ", s, r.len);
+		nlfmt(&o, "send=%zd/%zu ", s, r.len);
 	while (ndg < MAX_DGRAMS) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
@@ -1030,28 +784,28 @@ static void run_probe(const struct pcase *c, const struct variant *v,
 			break;
 		n = recv(fd, rbuf, sizeof(rbuf), MSG_TRUNC | MSG_DONTWAIT);
 		if (n < 0) {
-			emit(&o, "%srecv=%d", ndg ? " | " : "", -errno);
+			nlfmt(&o, "%srecv=%d", ndg ? " | " : "", -errno);
 			ndg++;
 			continue;
 		}
 		if (ndg)
-			emit(&o, " | ");
+			nlfmt(&o, " | ");
 		if ((size_t)n > sizeof(rbuf)) {
-			emit(&o, "truncated(%zd)", n);
+			nlfmt(&o, "truncated(%zd)", n);
 			n = sizeof(rbuf);
 		}
-		emit_dgram(&o, rbuf, (size_t)n, port, seq, c->ids);
+		nlfmt_dgram(&o, rbuf, (size_t)n, port, seq, c->ids);
 		ndg++;
 	}
 	if (!ndg)
-		emit(&o, "none");
+		nlfmt(&o, "none");
 	close(fd);
 	drain_listener(&o);
 	if (c->post) {
 		char pbuf[256];
 
 		c->post(pbuf, sizeof(pbuf));
-		emit(&o, " %s", pbuf);
+		nlfmt(&o, " %s", pbuf);
 	}
 	printf("%-5s ack=%d strict=%d extack=%d cap=%d : %s\n", c->id, v->ack,
 	       v->strict, v->extack, v->cap, o.s);
