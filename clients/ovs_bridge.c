@@ -273,20 +273,21 @@ static void bridge_run__(struct ovs *o)
 	seq = o->conn_seq;
 	if (seq != o->ofproto_seen) {
 		unsigned int n = 0;
-		struct ovs_port **todo = calloc(o->n_ports + 1, sizeof(*todo));
+		/* collected first: update_port may change the port list */
+		struct ovs_port **changed = calloc(o->n_ports + 1, sizeof(*changed));
 
-		for (unsigned int i = 0; todo && i < o->n_ports; i++) {
+		for (unsigned int i = 0; changed && i < o->n_ports; i++) {
 			struct ovs_port *p = o->ports[i];
 
 			if (p->created && p->ofport_seq != p->nd.change_seq) {
 				p->ofport_seq = p->nd.change_seq;
-				todo[n++] = p;
+				changed[n++] = p;
 			}
 		}
 		for (unsigned int i = 0; i < n; i++)
-			if (todo[i]->created)
-				update_port(o, todo[i]);
-		free(todo);
+			if (changed[i]->created)
+				update_port(o, changed[i]);
+		free(changed);
 		o->ofproto_seen = seq;
 	}
 }
