@@ -67,6 +67,7 @@ struct net_device *__dev_get_by_index(struct net *net, int ifindex)
 	return NULL;
 }
 
+/* dev_get_iflink - ndo_get_iflink, else the device's own index (net/core/dev.c). */
 int dev_get_iflink(const struct net_device *dev)
 {
 	return dev->ops->ndo_get_iflink ? dev->ops->ndo_get_iflink(dev) : dev->ifindex;
@@ -261,6 +262,8 @@ int register_netdevice(struct net_device *dev)
 	return 0;
 }
 
+/* unregister_netdevice_queue - add @dev to the batch @kill (net/core/dev.c);
+ * also the default rtnl_link_ops->dellink. */
 void unregister_netdevice_queue(struct net_device *dev, struct cds_list_head *kill)
 {
 	if (cds_list_empty(&dev->todo_list))
@@ -374,6 +377,8 @@ static void __dev_close(struct net_device *dev)
 	dev->flags &= ~IFF_UP;
 }
 
+/* dev_open - in-kernel open (net/core/dev.c): __dev_open, then an
+ * RTM_NEWLINK whose ifi_change is IFF_UP|IFF_RUNNING and NETDEV_UP. */
 int dev_open(struct net_device *dev)
 {
 	int err;
@@ -388,6 +393,8 @@ int dev_open(struct net_device *dev)
 	return 0;
 }
 
+/* dev_close - in-kernel close (dev_close_many): __dev_close, an RTM_NEWLINK
+ * with ifi_change IFF_UP|IFF_RUNNING, then NETDEV_DOWN. */
 void dev_close(struct net_device *dev)
 {
 	if (!(dev->flags & IFF_UP))
@@ -485,6 +492,8 @@ void netdev_state_change(struct net_device *dev)
 	}
 }
 
+/* dev_set_mtu - dev_set_mtu_ext (net/core/dev.c): -EINVAL outside
+ * min_mtu..max_mtu, -ENODEV when absent; NETDEV_CHANGEMTU notifies. */
 int dev_set_mtu(struct net_device *dev, unsigned int mtu)
 {
 	if (mtu == dev->mtu)
@@ -498,6 +507,9 @@ int dev_set_mtu(struct net_device *dev, unsigned int mtu)
 	return 0;
 }
 
+/* dev_set_mac_address - (net/core/dev.c) a multicast address is refused
+ * with -EADDRNOTAVAIL (eth_prepare_mac_addr_change); NETDEV_CHANGEADDR
+ * notifies. */
 int dev_set_mac_address(struct net_device *dev, const unsigned char *addr)
 {
 	if (addr[0] & 1)
@@ -532,6 +544,8 @@ int dev_change_name(struct net_device *dev, const char *name)
 	return 0;
 }
 
+/* dev_change_carrier - IFLA_CARRIER (net/core/dev.c): the driver's
+ * ndo_change_carrier, -EOPNOTSUPP without one (veth), -ENODEV when absent. */
 int dev_change_carrier(struct net_device *dev, bool on)
 {
 	if (!dev->ops->ndo_change_carrier)

@@ -69,6 +69,8 @@ static int parse_link_req(const struct nlmsghdr *nlh, const struct nlattr **tb, 
 			 ifla_policy, strict, extack);
 }
 
+/* The device a link request names: ifi_index first, then IFLA_IFNAME or
+ * IFLA_ALT_IFNAME (rtnl_dev_get); *err = -EINVAL when it names none. */
 static struct net_device *find_dev(struct net *net, const struct ifinfomsg *ifm,
 				   const struct nlattr *const *tb, int *err)
 {
@@ -474,6 +476,8 @@ out:
 	return err;
 }
 
+/* rtnl_setlink - RTM_SETLINK (net/core/rtnetlink.c, v5.8..v6.18): lenient
+ * parse, the device by index or name (-ENODEV / -EINVAL), then do_setlink. */
 int rtnl_setlink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack)
 {
 	const struct nlattr *tb[IFLA_MAX + 1];
@@ -595,6 +599,10 @@ const struct rtnl_link_ops *rtnl_link_ops_get(const char *kind)
 	return NULL;
 }
 
+/* rtnl_newlink - RTM_NEWLINK (net/core/rtnetlink.c, __rtnl_newlink): an
+ * existing device is modified (-EEXIST with NLM_F_EXCL), a new one needs
+ * NLM_F_CREATE and a known kind; rtnl_create_link, the kind's newlink, then
+ * rtnl_configure_link, unregistering again if that fails. */
 int rtnl_newlink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack)
 {
 	struct net *net = netlink_sock_net(sk);
@@ -682,6 +690,8 @@ int rtnl_newlink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char
 	return err;
 }
 
+/* rtnl_dellink - RTM_DELLINK (net/core/rtnetlink.c): the kind's dellink
+ * (-EOPNOTSUPP without one: lo, virtio_net), then one unregister batch. */
 int rtnl_dellink(struct netlink_sock *sk, const struct nlmsghdr *nlh, const char **extack)
 {
 	struct net *net = netlink_sock_net(sk);

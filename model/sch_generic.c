@@ -43,6 +43,8 @@ void netif_carrier_event(struct net_device *dev)
 	linkwatch_fire_event(dev);
 }
 
+/* netif_dormant_on/off - include/linux/netdevice.h: fire a linkwatch event
+ * when the DORMANT bit flips (no registration check, v5.8..v6.18). */
 void netif_dormant_on(struct net_device *dev)
 {
 	if (!test_and_set_bit(__LINK_STATE_DORMANT, &dev->state))

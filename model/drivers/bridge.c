@@ -48,6 +48,8 @@ static void br_port_state_selection(struct net_device *br)
 		netif_carrier_off(br);
 }
 
+/* br_add_if - net/bridge/br_if.c: link the port (NETDEV_CHANGEUPPER, its
+ * RTM_NEWLINK with IFLA_MASTER), make it promiscuous, reselect port states. */
 int br_add_if(struct net_device *br, struct net_device *dev)
 {
 	if (dev == br || netif_is_bridge_master(dev) || dev->master)
@@ -61,6 +63,7 @@ int br_add_if(struct net_device *br, struct net_device *dev)
 	return 0;
 }
 
+/* br_del_if - unlink the port, drop its promiscuity, reselect port states. */
 int br_del_if(struct net_device *br, struct net_device *dev)
 {
 	if (dev->master != br)

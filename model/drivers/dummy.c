@@ -9,6 +9,7 @@
  */
 #include "model/rtnetlink.h"
 
+/* dummy_change_carrier - ndo_change_carrier (drivers/net/dummy.c). */
 static int dummy_change_carrier(struct net_device *dev, bool on)
 {
 	if (on)

@@ -27,6 +27,8 @@ static struct net_device *veth_peer(const struct net_device *dev)
 	return ((const struct veth_priv *)dev->priv)->peer;
 }
 
+/* veth_open - ndo_open: -ENOTCONN without a peer; carrier on for both ends
+ * only when the peer is already up. */
 static int veth_open(struct net_device *dev)
 {
 	struct net_device *peer = veth_peer(dev);
@@ -40,6 +42,7 @@ static int veth_open(struct net_device *dev)
 	return 0;
 }
 
+/* veth_close - ndo_stop: carrier off for both ends. */
 static int veth_close(struct net_device *dev)
 {
 	struct net_device *peer = veth_peer(dev);
@@ -50,6 +53,8 @@ static int veth_close(struct net_device *dev)
 	return 0;
 }
 
+/* veth_get_iflink - the peer's ifindex, 0 without one: every carrier event
+ * of a running veth is urgent for link_watch. */
 static int veth_get_iflink(const struct net_device *dev)
 {
 	struct net_device *peer = veth_peer(dev);

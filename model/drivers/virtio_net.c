@@ -63,6 +63,8 @@ static void virtio_config_changed(struct net_device *dev)
 	k->svc.work_start(k->svc.ctx, "virtio_config", virtnet_config_changed_work, dev);
 }
 
+/* virtnet_open - ndo_open; from be5dcaed694e (profile mode 2) it re-enables
+ * config changes and runs the one recorded at probe, raising carrier. */
 static int virtnet_open(struct net_device *dev)
 {
 	struct virtnet_info *vi = vi_of(dev);
@@ -78,6 +80,8 @@ static int virtnet_open(struct net_device *dev)
 	return 0;
 }
 
+/* virtnet_close - ndo_stop; since df28de7b0050 (modes 1 and 2) it disables
+ * config changes and turns carrier off. */
 static int virtnet_close(struct net_device *dev)
 {
 	struct virtnet_info *vi = vi_of(dev);
