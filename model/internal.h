@@ -220,6 +220,7 @@ struct rtnl {
 	int owner_class;
 	ktime_t acquired_at;
 	unsigned int waiters;
+	uint64_t share_calls;		/* calls of the share classes so far */
 	struct kwaitq wq;
 	struct rtnl_class_stats stats[RTNL_CLASS_MAX];
 };

@@ -38,6 +38,8 @@
 	.rtnl_delay_classes = (1 << RTNL_CLASS_IOCTL) | (1 << RTNL_CLASS_ETHTOOL) |   \
 			      (1 << RTNL_CLASS_LINKWATCH) | (1 << RTNL_CLASS_GENETLINK) | \
 			      (1 << RTNL_CLASS_DRIVER),              \
+	.rtnl_delay_share = 0,                         \
+	.rtnl_delay_share_classes = (1 << RTNL_CLASS_RTNETLINK), \
 	.cost_ioctl_get = US(1),                       \
 	.cost_ioctl_set = US(15),                      \
 	.cost_ethtool = US(5),                         \
@@ -170,6 +172,12 @@ static const struct param_def params[] = {
 	P("rtnl.delay_classes", PU_MASK, rtnl_delay_classes,
 	  "clients.md §4.3/§5.3: rtnl_lock inlined into rtnetlink_rcv_msg is not delayed",
 	  "caller classes that pay rtnl.delay: names separated by ',' or 'all'/'none'"),
+	P("rtnl.delay_share", PU_COUNT, rtnl_delay_share,
+	  "calibrated proxy, docs/reproductions/ovs-event-driven.md: the OVS series' main/series gap needs some rtnetlink calls to pay the delay (clients.md §4.3); 0 = the inlined-dispatcher hypothesis",
+	  "per mille of the rtnl_lock() calls of rtnl.delay_share_classes that also pay rtnl.delay, spread evenly"),
+	P("rtnl.delay_share_classes", PU_MASK, rtnl_delay_share_classes,
+	  "clients.md §1.1: rtnetlink doit is the class whose out-of-line rtnl_lock() is in doubt",
+	  "caller classes of which rtnl.delay_share per mille pay rtnl.delay"),
 	/* kernel calls that are not netlink, and the requests of clients.md §2.4 */
 	P("cost.ioctl_get", PU_USEC, cost_ioctl_get, "assumed",
 	  "SIOCGIF* getters (FLAGS, MTU, INDEX, HWADDR): lookup under RCU, no RTNL (kernel.md §3.3)"),

@@ -46,6 +46,8 @@ struct kernel_params {
 	/* RTNL delay injection (delay-kfunc on rtnl_lock) */
 	int64_t rtnl_delay;				/* ns, before each rtnl_lock */
 	int64_t rtnl_delay_classes;			/* bitmask of enum rtnl_class */
+	int64_t rtnl_delay_share;			/* per mille of other classes' calls */
+	int64_t rtnl_delay_share_classes;		/* bitmask: classes paying a share */
 	/* kernel calls that are not netlink, and the non-link rtnetlink
 	 * requests Open vSwitch sends (ns, or switches) */
 	int64_t cost_ioctl_get, cost_ioctl_set, cost_ethtool;

@@ -12,6 +12,9 @@
  * and for delay injection: with rtnl.delay set, callers of the classes in
  * rtnl.delay_classes spend that long before trying the lock, without holding
  * it, as delay-kfunc's fentry spin on rtnl_lock() does (clients.md §5).
+ * rtnl.delay_share per mille of the calls of rtnl.delay_share_classes pay it
+ * too: a calibrated proxy for callers that reach the out-of-line rtnl_lock()
+ * only on some paths or builds (docs/reproductions/ovs-event-driven.md).
  * rtnl_unlock() in the kernel also runs netdev_run_todo(); the model runs
  * unregistration inline in unregister_netdevice_many instead.
  */
@@ -42,6 +45,22 @@ static unsigned int hist_bucket(ktime_t ns)
 	return b;
 }
 
+/* Whether this call pays rtnl.delay: every call of rtnl.delay_classes, and
+ * rtnl.delay_share per mille of the calls of rtnl.delay_share_classes, spread
+ * evenly (the n-th call pays when floor(n*share/1000) steps). */
+static bool rtnl_pays_delay(struct kernel *k, int cls)
+{
+	const struct kernel_params *p = &k->params;
+	uint64_t n;
+
+	if (p->rtnl_delay_classes & (1 << cls))
+		return true;
+	if (p->rtnl_delay_share <= 0 || !(p->rtnl_delay_share_classes & (1 << cls)))
+		return false;
+	n = ++k->rtnl.share_calls;
+	return (n * p->rtnl_delay_share) / 1000 != ((n - 1) * p->rtnl_delay_share) / 1000;
+}
+
 /* rtnl_lock - take RTNL as caller class @cls.
  * Context: task context; may sleep (the injected delay, then the wait). */
 void rtnl_lock(struct kernel *k, int cls)
@@ -53,7 +72,7 @@ void rtnl_lock(struct kernel *k, int cls)
 	ktime_t start;
 
 	WARN_ON(r->locked && r->owner == me && me);	/* recursive: a deadlock */
-	if (k->params.rtnl_delay > 0 && (k->params.rtnl_delay_classes & (1 << cls))) {
+	if (k->params.rtnl_delay > 0 && rtnl_pays_delay(k, cls)) {
 		ev.type = KEV_RTNL_DELAY;
 		ev.wait_ns = k->params.rtnl_delay;
 		k_event(k, &ev);

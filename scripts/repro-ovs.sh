@@ -121,7 +121,7 @@ awk '
 		if (rs < 0.75 || rs > 1.25) miss = miss sprintf(" series %d/%d (%.2f);", $1, $2, rs)
 	}
 	END {
-		printf "\nWithin 25%% of the published mean: %d of %d cells (%.0f%%).", hit, cells, 100 * hit / cells
+		printf "\nWithin 25%% of the published mean: %d of %d cells (%.1f%%).", hit, cells, 100 * hit / cells
 		printf " Outside (**x**):%s\n", miss == "" ? " none" : miss
 	}' "$out/sim.txt" "$out/published.tsv"
 echo

@@ -139,6 +139,41 @@ static void delay_is_spent_before_the_lock_without_holding_it(void)
 	ASSERT_EQ_INT(lw_env_destroy(env), 0);
 }
 
+/* rtnl.delay_share 250 per mille of class rtnetlink: of eight rtnetlink
+ * callers one after the other, exactly the 4th and the 8th pay the 2 ms delay
+ * (spread evenly, no randomness); a contender, not in either set, never
+ * pays. */
+static void a_share_of_a_class_pays_the_delay_evenly(void)
+{
+	struct lw_env *env = lw_env_create("v6.18");
+	struct locker l[8];
+	struct locker c = { .env = env, .start = LW_MS(85), .cls = RTNL_CLASS_CONTENDER,
+			    .hold = LW_MS(1) };
+	const struct rtnl_class_stats *st;
+
+	REQUIRE(env);
+	ASSERT_EQ_INT(lw_param(env, "rtnl.delay", "2ms"), 0);
+	ASSERT_EQ_INT(lw_param(env, "rtnl.delay_classes", "none"), 0);
+	ASSERT_EQ_INT(lw_param(env, "rtnl.delay_share", "250"), 0);
+	ASSERT_EQ_INT(lw_param(env, "rtnl.delay_share_classes", "rtnetlink"), 0);
+	acquisitions = 0;
+	for (int i = 0; i < 8; i++) {
+		l[i] = (struct locker){ .env = env, .start = LW_MS(10) * i,
+					.cls = RTNL_CLASS_RTNETLINK, .hold = LW_MS(1) };
+		spawn(&l[i]);
+	}
+	spawn(&c);
+	lw_run_until(env, LW_MS(100));
+	for (int i = 0; i < 8; i++)
+		ASSERT_EQ_INT(l[i].acquired, LW_MS(10) * i + (i == 3 || i == 7 ? LW_MS(2) : 0));
+	ASSERT_EQ_INT(c.acquired, LW_MS(85));
+	st = kernel_rtnl_stats(env->k, RTNL_CLASS_RTNETLINK);
+	ASSERT_EQ_INT(st->acquisitions, 8);
+	ASSERT_EQ_INT(st->delay_total, LW_MS(4));
+	ASSERT_EQ_INT(kernel_rtnl_stats(env->k, RTNL_CLASS_CONTENDER)->delay_total, 0);
+	ASSERT_EQ_INT(lw_env_destroy(env), 0);
+}
+
 /* The linkwatch class is delayed by default when rtnl.delay is set: the run
  * starts after the delay, with RTNL free during it. */
 static void linkwatch_pays_the_injected_delay(void)
@@ -231,6 +266,7 @@ TEST_SUITE(rtnl, NULL, NULL,
 	   TEST_CASE(linkwatch_waits_for_rtnl_holder),
 	   TEST_CASE(linkwatch_batch_holds_rtnl_throughout),
 	   TEST_CASE(delay_is_spent_before_the_lock_without_holding_it),
+	   TEST_CASE(a_share_of_a_class_pays_the_delay_evenly),
 	   TEST_CASE(linkwatch_pays_the_injected_delay),
 	   TEST_CASE(waiters_get_rtnl_in_fifo_order_by_hand_off),
 	   TEST_CASE(rtnl_stats_add_up));
