@@ -40,6 +40,7 @@
  */
 #define NLSIM_OVS_INTERNAL
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,16 @@ sim_time_t ovs_now(const struct ovs *o)
 	return sim_now(o->e);
 }
 
+/* The bucket of a port name (hash_string's role in OVS's hmaps): FNV-1a. */
+unsigned int ovs_name_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h & (OVS_NAME_HASH - 1);
+}
+
 /* vswitchd's own CPU: time passes for the task. */
 void ovs_cpu(struct ovs *o, int64_t ns)
 {
@@ -82,13 +93,38 @@ void ovs_metric(struct ovs *o, const char *key, double v)
 
 /* ---- notification sockets: parsing and reading --------------------------------- */
 
-static int attr_cb(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
+/* The link attributes rtnetlink_parse keeps (nl_policy_parse of
+ * rtnlgrp_link_policy: the last one of each type wins). One pass over the
+ * attributes picking these three, rather than a table of every IFLA_; the
+ * walk is mnl_attr_for_each's, with its bounds checks, written out because
+ * it runs for every attribute of every link message vswitchd reads. */
+struct link_attrs {
+	const struct nlattr *ifname, *mtu, *address;
+};
 
-	if (mnl_attr_type_valid(a, IFLA_MAX) > 0)
-		tb[mnl_attr_get_type(a)] = a;
-	return MNL_CB_OK;
+static void link_attrs_parse(const struct nlmsghdr *nlh, size_t offset, struct link_attrs *la)
+{
+	const char *pos = mnl_nlmsg_get_payload_offset(nlh, offset);
+	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
+
+	while (tail - pos >= (ptrdiff_t)sizeof(struct nlattr)) {
+		const struct nlattr *a = (const void *)pos;
+
+		if (a->nla_len < sizeof(*a) || a->nla_len > tail - pos)	/* mnl_attr_ok */
+			break;
+		pos += MNL_ALIGN(a->nla_len);		/* mnl_attr_next */
+		switch (a->nla_type & NLA_TYPE_MASK) {	/* mnl_attr_get_type */
+		case IFLA_IFNAME:
+			la->ifname = a;
+			break;
+		case IFLA_MTU:
+			la->mtu = a;
+			break;
+		case IFLA_ADDRESS:
+			la->address = a;
+			break;
+		}
+	}
 }
 
 /* rtnetlink_parse: link and address messages; false for anything else. */
@@ -98,20 +134,27 @@ bool ovs_parse_change(const struct nlmsghdr *nlh, struct ovs_change *c)
 	c->type = nlh->nlmsg_type;
 	if (c->type == RTM_NEWLINK || c->type == RTM_DELLINK) {
 		const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-		const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+		struct link_attrs tb = { 0 };
+		const char *name;
+		size_t len;
 
-		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifm)) ||
-		    mnl_attr_parse(nlh, sizeof(*ifm), attr_cb, tb) < 0 || !tb[IFLA_IFNAME])
+		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifm)))
+			return false;
+		link_attrs_parse(nlh, sizeof(*ifm), &tb);
+		if (!tb.ifname)
 			return false;
 		c->ifindex = ifm->ifi_index;
 		c->flags = ifm->ifi_flags;
-		snprintf(c->ifname, sizeof(c->ifname), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
-		if (tb[IFLA_MTU])
-			c->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
-		if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
+		/* the name, truncated to OVS_NAMSIZ - 1 bytes */
+		name = mnl_attr_get_str(tb.ifname);
+		len = strnlen(name, sizeof(c->ifname) - 1);
+		memcpy(c->ifname, name, len);
+		if (tb.mtu)
+			c->mtu = mnl_attr_get_u32(tb.mtu);
+		if (tb.address && mnl_attr_get_payload_len(tb.address) == 6) {
 			static const unsigned char zero[6];
 
-			memcpy(c->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+			memcpy(c->mac, mnl_attr_get_payload(tb.address), 6);
 			c->has_mac = memcmp(c->mac, zero, 6) != 0;
 		}
 		return true;
@@ -183,6 +226,7 @@ static void ovs_free(struct ovs *o)
 		free(o->ports[i]);
 	free(o->ports);
 	free(o->db);
+	free(o->db_next);
 	free(o->dp_events);
 	free(o->rbuf);
 	free(o);
@@ -443,6 +487,7 @@ void ovs_start(const struct client_env *env)
 	o->e = sim_world_engine(env->w);
 	o->k = sim_world_kernel(env->w);
 	o->link.fd = o->route.fd = o->nd_fd = o->req_fd = -1;
+	memset(o->db_head, -1, sizeof(o->db_head));
 	o->route_valid = true;
 	o->stats_timer = INT64_MIN;
 	o->rbuf = malloc(65536);

@@ -41,8 +41,10 @@ int ovs_vsctl_del_port(struct ovs *o, const char *port);
 
 #include "clients/client.h"
 #include "sim/engine.h"
+#include "sim/metrics.h"
 
 #define OVS_NAMSIZ 16
+#define OVS_NAME_HASH 256	/* buckets of the port and database name indexes */
 #define NETNSID_UNSET (-2)	/* lib/netnsid.h: not looked up yet */
 #define NETNSID_LOCAL (-1)	/* the message or device is in our namespace */
 
@@ -114,6 +116,7 @@ struct ovs_netdev {
 /* A port of br0 with its one interface and OpenFlow port. */
 struct ovs_port {
 	char name[OVS_NAMSIZ];
+	struct ovs_port *hnext;	/* o->port_hash chain (bridge's hmap by name) */
 	bool created;		/* iface_create succeeded: netdev open, in the datapath */
 	struct ovs_netdev nd;
 	uint64_t ofport_seq;	/* ofport->change_seq */
@@ -161,15 +164,19 @@ struct ovs {
 	char *rbuf;
 	/* poll_block */
 	struct sim_waitq main_wq, watch_wq, cfg_wq;
-	/* the database: what ovsdb-server holds */
+	/* the database: what ovsdb-server holds; db_head/db_next chain the
+	 * positions by name hash (-1 ends), for lookups only */
 	char (*db)[OVS_NAMSIZ];
+	int *db_next;
 	unsigned int n_db, cap_db;
+	int db_head[OVS_NAME_HASH];
 	uint64_t db_seq, idl_seq;
 	int64_t next_cfg, cur_cfg;
 	bool initial_config_done;
-	/* the bridge */
+	/* the bridge: ports in the order they were added, and by name */
 	struct ovs_port **ports;
 	unsigned int n_ports, cap_ports;
+	struct ovs_port *port_hash[OVS_NAME_HASH];
 	char (*dp_events)[OVS_NAMSIZ];	/* datapath port notifications */
 	unsigned int n_dp_events, cap_dp_events;
 	/* seqs and flags of the rounds */
@@ -179,6 +186,7 @@ struct ovs {
 	sim_time_t stats_timer;
 	/* statistics */
 	uint64_t req[OVS_REQ_MAX];
+	struct metrics_ref req_ref[OVS_REQ_MAX + 1];	/* ovs_count's slots, + rtnl */
 	uint64_t iterations, long_iterations;
 	unsigned int it_rounds;	/* OVS_ROUND_* of the current iteration */
 };
@@ -187,6 +195,7 @@ enum { OVS_ROUND_CONN = 1, OVS_ROUND_RECONF = 2, OVS_ROUND_ROUTE = 4, OVS_ROUND_
        OVS_ROUND_STATUS = 16 };
 
 /* ovs.c */
+unsigned int ovs_name_hash(const char *name);
 void ovs_cpu(struct ovs *o, int64_t ns);
 void ovs_metric(struct ovs *o, const char *key, double v);
 sim_time_t ovs_now(const struct ovs *o);

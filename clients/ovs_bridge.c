@@ -48,12 +48,14 @@
 
 #define RECV_BUF 16384
 
+/* The port named @name (names are unique in the bridge), by hash. */
 static struct ovs_port *port_find(struct ovs *o, const char *name)
 {
-	for (unsigned int i = 0; i < o->n_ports; i++)
-		if (strcmp(o->ports[i]->name, name) == 0)
-			return o->ports[i];
-	return NULL;
+	struct ovs_port *p = o->port_hash[ovs_name_hash(name)];
+
+	while (p && strcmp(p->name, name) != 0)
+		p = p->hnext;
+	return p;
 }
 
 /* netdev_from_name / if_indextoname: the open netdev a message is about. */
@@ -316,6 +318,11 @@ static void iface_create(struct ovs *o, struct ovs_port *p)
 
 static void port_remove(struct ovs *o, unsigned int i)
 {
+	struct ovs_port **pp = &o->port_hash[ovs_name_hash(o->ports[i]->name)];
+
+	while (*pp != o->ports[i])
+		pp = &(*pp)->hnext;
+	*pp = o->ports[i]->hnext;
 	free(o->ports[i]);
 	memmove(&o->ports[i], &o->ports[i + 1], (o->n_ports - i - 1) * sizeof(o->ports[0]));
 	o->n_ports--;
@@ -339,6 +346,8 @@ static struct ovs_port *port_add(struct ovs *o, const char *name)
 		return NULL;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	o->ports[o->n_ports++] = p;
+	p->hnext = o->port_hash[ovs_name_hash(p->name)];
+	o->port_hash[ovs_name_hash(p->name)] = p;
 	return p;
 }
 

@@ -48,21 +48,31 @@
 
 #include "clients/ovs.h"
 #include "model/kernel.h"
+#include "sim/metrics.h"
 
 #define RBUF_SIZE 65536
 
-static const char *const req_names[OVS_REQ_MAX] = {
-	[OVS_REQ_GETLINK] = "getlink", [OVS_REQ_GETLINK_STATS] = "getlink_stats",
-	[OVS_REQ_SIOCGIFFLAGS] = "siocgifflags", [OVS_REQ_SIOCGIF_FALLBACK] = "siocgif_fallback",
-	[OVS_REQ_ETHTOOL_GSET] = "ethtool_gset",
-	[OVS_REQ_ETHTOOL_DRVINFO] = "ethtool_drvinfo",
-	[OVS_REQ_ETHTOOL_GSSET_INFO] = "ethtool_gsset_info",
-	[OVS_REQ_ETHTOOL_GSTRINGS] = "ethtool_gstrings",
-	[OVS_REQ_ETHTOOL_GSTATS] = "ethtool_gstats", [OVS_REQ_GETQDISC] = "getqdisc",
-	[OVS_REQ_DELQDISC] = "delqdisc", [OVS_REQ_RULE_DUMP] = "rule_dump",
-	[OVS_REQ_ROUTE_DUMP] = "route_dump", [OVS_REQ_DP_CREATE] = "dp_create",
-	[OVS_REQ_VPORT_ADD] = "vport_add", [OVS_REQ_VPORT_DEL] = "vport_del",
-	[OVS_REQ_VPORT_GET] = "vport_get",
+#define REQ_PREFIX "ovs.requests."
+
+/* The metric of each request type; its name is what follows the prefix. */
+static const char *const req_keys[OVS_REQ_MAX] = {
+	[OVS_REQ_GETLINK] = REQ_PREFIX "getlink",
+	[OVS_REQ_GETLINK_STATS] = REQ_PREFIX "getlink_stats",
+	[OVS_REQ_SIOCGIFFLAGS] = REQ_PREFIX "siocgifflags",
+	[OVS_REQ_SIOCGIF_FALLBACK] = REQ_PREFIX "siocgif_fallback",
+	[OVS_REQ_ETHTOOL_GSET] = REQ_PREFIX "ethtool_gset",
+	[OVS_REQ_ETHTOOL_DRVINFO] = REQ_PREFIX "ethtool_drvinfo",
+	[OVS_REQ_ETHTOOL_GSSET_INFO] = REQ_PREFIX "ethtool_gsset_info",
+	[OVS_REQ_ETHTOOL_GSTRINGS] = REQ_PREFIX "ethtool_gstrings",
+	[OVS_REQ_ETHTOOL_GSTATS] = REQ_PREFIX "ethtool_gstats",
+	[OVS_REQ_GETQDISC] = REQ_PREFIX "getqdisc",
+	[OVS_REQ_DELQDISC] = REQ_PREFIX "delqdisc",
+	[OVS_REQ_RULE_DUMP] = REQ_PREFIX "rule_dump",
+	[OVS_REQ_ROUTE_DUMP] = REQ_PREFIX "route_dump",
+	[OVS_REQ_DP_CREATE] = REQ_PREFIX "dp_create",
+	[OVS_REQ_VPORT_ADD] = REQ_PREFIX "vport_add",
+	[OVS_REQ_VPORT_DEL] = REQ_PREFIX "vport_del",
+	[OVS_REQ_VPORT_GET] = REQ_PREFIX "vport_get",
 };
 
 /* Requests that take RTNL in every profile (dumps depend on the profile). */
@@ -74,19 +84,19 @@ static bool req_takes_rtnl(enum ovs_req r)
 
 const char *ovs_req_name(enum ovs_req r)
 {
-	return req_names[r];
+	return req_keys[r] + sizeof(REQ_PREFIX) - 1;
 }
 
-/* ovs_count - one request of type @r: the counters and vswitchd's CPU. */
+/* ovs_count - one request of type @r: the counters and vswitchd's CPU.
+ * The metrics' slots are remembered: this runs for every request. */
 void ovs_count(struct ovs *o, enum ovs_req r)
 {
-	char key[64];
-
 	o->req[r]++;
-	snprintf(key, sizeof(key), "ovs.requests.%s", req_names[r]);
-	ovs_metric(o, key, 1);
-	if (req_takes_rtnl(r))
-		ovs_metric(o, "ovs.requests.rtnl", 1);
+	if (o->env.m) {
+		metrics_add_ref(o->env.m, &o->req_ref[r], req_keys[r], 1);
+		if (req_takes_rtnl(r))
+			metrics_add_ref(o->env.m, &o->req_ref[OVS_REQ_MAX], REQ_PREFIX "rtnl", 1);
+	}
 	ovs_cpu(o, o->c.request);
 }
 

@@ -64,12 +64,31 @@ struct ovs *ovs_find(struct sim_world *w)
 	return NULL;
 }
 
+/* The position of port @name in the database, or -1 (names are unique). */
 static int db_find(const struct ovs *o, const char *name)
 {
+	int i = o->db_head[ovs_name_hash(name)];
+
+	while (i >= 0 && strcmp(o->db[i], name) != 0)
+		i = o->db_next[i];
+	return i;
+}
+
+/* Chain position @i into the name index. */
+static void db_hash_add(struct ovs *o, unsigned int i)
+{
+	unsigned int b = ovs_name_hash(o->db[i]);
+
+	o->db_next[i] = o->db_head[b];
+	o->db_head[b] = (int)i;
+}
+
+/* A removal moved the positions after it: index them again. */
+static void db_rehash(struct ovs *o)
+{
+	memset(o->db_head, -1, sizeof(o->db_head));
 	for (unsigned int i = 0; i < o->n_db; i++)
-		if (strcmp(o->db[i], name) == 0)
-			return (int)i;
-	return -1;
+		db_hash_add(o, i);
 }
 
 bool ovs_db_has(const struct ovs *o, const char *name)
@@ -116,9 +135,14 @@ static int db_append(struct ovs *o, const char *port)
 		if (!n)
 			return -ENOMEM;
 		o->db = n;
+		n = realloc(o->db_next, cap * sizeof(o->db_next[0]));
+		if (!n)
+			return -ENOMEM;
+		o->db_next = n;
 		o->cap_db = cap;
 	}
-	snprintf(o->db[o->n_db++], OVS_NAMSIZ, "%s", port);
+	snprintf(o->db[o->n_db], OVS_NAMSIZ, "%s", port);
+	db_hash_add(o, o->n_db++);
 	return 0;
 }
 
@@ -172,6 +196,7 @@ int ovs_vsctl_del_port(struct ovs *o, const char *port)
 			memmove(&o->db[i], &o->db[i + 1],
 				(o->n_db - (unsigned int)i - 1) * sizeof(o->db[0]));
 			o->n_db--;
+			db_rehash(o);
 		}
 	}
 	if (err) {

@@ -34,6 +34,9 @@
  * ("dp_notify_work") that takes RTNL once per dropped vport. The extra RTNL
  * acquisition therefore happens at the next datapath command (vswitchd
  * queries its ports on every reconfiguration) rather than at unregistration.
+ * The sweep looks the vports' names up again only when devices were listed
+ * or unlisted in the namespace since the last one (dev_base_seq); otherwise
+ * it only checks that no vport's device was renamed.
  *
  * Left out: the genetlink vport multicast group, upcall sockets, flows,
  * vports of other types, devices moved to another namespace while attached.
@@ -50,6 +53,9 @@
 struct ovs_vport {
 	char name[IFNAMSIZ];
 	int ifindex;
+	/* the device found by @name; dereferenced only while the namespace's
+	 * dev_base_seq is the one of the last full sweep (still listed) */
+	struct net_device *dev;
 };
 
 struct datapath {
@@ -57,6 +63,7 @@ struct datapath {
 	unsigned int n, cap;
 	unsigned int stale;		/* gone devices waiting for dp_notify_work */
 	bool work_queued;
+	unsigned int swept_seq;		/* net->dev_base_seq at the last full sweep */
 };
 
 static void dp_priv_destructor(struct net_device *dev)
@@ -80,10 +87,16 @@ static struct net_device *dp_dev(struct net *net)
 	return dev && dev->ops == &internal_dev_ops ? dev : NULL;
 }
 
-static int vport_find(const struct datapath *dp, const char *name)
+/* The vport named @name, or -1. Right after dp_sweep every vport's device
+ * is the one its name finds, so the name is looked up once in the
+ * namespace's hash and the vports are matched by device. */
+static int vport_find(const struct net_device *dpdev, const char *name)
 {
-	for (unsigned int i = 0; i < dp->n; i++)
-		if (strcmp(dp->ports[i].name, name) == 0)
+	const struct datapath *dp = dpdev->priv;
+	struct net_device *dev = __dev_get_by_name(dpdev->net, name);
+
+	for (unsigned int i = 0; dev && i < dp->n; i++)
+		if (dp->ports[i].dev == dev)
 			return (int)i;
 	return -1;
 }
@@ -114,22 +127,43 @@ static void dp_notify_work(void *arg)
 	}
 }
 
+/* Is the vport's device still there under its name? While no device was
+ * listed or unlisted in the namespace since the last full sweep, every
+ * vport's device (found then, or at its add) is still listed with the same
+ * ifindex, and names and ifindexes are unique: only a rename can have
+ * taken the name away. Otherwise the name is looked up again. */
+static bool vport_present(struct net *net, struct ovs_vport *p, bool listed)
+{
+	struct net_device *dev;
+
+	/* the vport's name is zero-padded, a device's usually too (calloc'd,
+	 * not renamed to a shorter name): one 16-byte compare in most cases */
+	if (listed)
+		return memcmp(p->dev->name, p->name, IFNAMSIZ) == 0 ||
+		       strcmp(p->dev->name, p->name) == 0;
+	dev = __dev_get_by_name(net, p->name);
+	if (!dev || dev->ifindex != p->ifindex)
+		return false;
+	p->dev = dev;
+	return true;
+}
+
 /* The lazy stand-in for dp_device_event: see the header comment. */
 static void dp_sweep(struct net_device *dpdev)
 {
 	struct datapath *dp = dpdev->priv;
 	struct kernel *k = dev_kernel(dpdev);
+	bool listed = dp->swept_seq == dpdev->net->dev_base_seq;
 
 	for (unsigned int i = 0; i < dp->n;) {
-		struct net_device *dev = __dev_get_by_name(dpdev->net, dp->ports[i].name);
-
-		if (dev && dev->ifindex == dp->ports[i].ifindex) {
+		if (vport_present(dpdev->net, &dp->ports[i], listed)) {
 			i++;
 			continue;
 		}
 		vport_remove(dp, i);
 		dp->stale++;
 	}
+	dp->swept_seq = dpdev->net->dev_base_seq;
 	if (dp->stale && !dp->work_queued) {
 		dp->work_queued = true;
 		k->svc.work_start(k->svc.ctx, "dp_notify_work", dp_notify_work, dpdev);
@@ -195,7 +229,7 @@ int kernel_ovs_vport_add(struct net *net, const char *name)
 	}
 	dp = dpdev->priv;
 	dp_sweep(dpdev);
-	if (vport_find(dp, name) >= 0) {
+	if (vport_find(dpdev, name) >= 0) {
 		err = -EEXIST;
 		goto out;
 	}
@@ -229,8 +263,10 @@ int kernel_ovs_vport_add(struct net *net, const char *name)
 	dev->master = dpdev;
 	call_netdevice_notifiers(NETDEV_CHANGEUPPER, dev);
 	dev_set_promiscuity(dev, 1);	/* ovs_netdev_link */
+	memset(dp->ports[dp->n].name, 0, IFNAMSIZ);
 	snprintf(dp->ports[dp->n].name, IFNAMSIZ, "%s", name);
 	dp->ports[dp->n].ifindex = dev->ifindex;
+	dp->ports[dp->n].dev = dev;
 	dp->n++;
 out:
 	rtnl_unlock(k);
@@ -252,7 +288,7 @@ int kernel_ovs_vport_del(struct net *net, const char *name)
 		return -ENODEV;
 	dp = dpdev->priv;
 	dp_sweep(dpdev);
-	i = vport_find(dp, name);
+	i = vport_find(dpdev, name);
 	if (i < 0)
 		return -ENODEV;
 	vport_remove(dp, (unsigned int)i);
@@ -282,5 +318,5 @@ int kernel_ovs_vport_get(struct net *net, const char *name)
 	if (!dpdev)
 		return -ENODEV;
 	dp_sweep(dpdev);
-	return vport_find(dpdev->priv, name) >= 0 ? 0 : -ENODEV;
+	return vport_find(dpdev, name) >= 0 ? 0 : -ENODEV;
 }

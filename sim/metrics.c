@@ -3,7 +3,9 @@
  * Keys are kept sorted (strcmp, i.e. byte order) in one array, so writing
  * needs no sort and never depends on insertion or hash order: the same run
  * gives the same file. Lookups are binary searches; inserts move the tail,
- * O(n), which is fine for the few hundred metrics a run has.
+ * O(n), which is fine for the few hundred metrics a run has. Counters
+ * bumped per request skip the search with a struct metrics_ref: the slot's
+ * position, valid until the next insert moves it (m->gen counts inserts).
  *
  * Output, one key per line so that two runs diff well:
  *
@@ -30,6 +32,7 @@ struct metric {
 struct metrics {
 	struct metric *v;	/* sorted by key */
 	size_t n, cap;
+	unsigned long gen;	/* inserts so far: positions changed */
 };
 
 /**
@@ -99,6 +102,7 @@ static struct metric *metrics_slot(struct metrics *m, const char *key)
 		return NULL;
 	memmove(&m->v[i + 1], &m->v[i], (m->n - i) * sizeof(*m->v));
 	m->n++;
+	m->gen++;
 	slot = &m->v[i];
 	slot->key = copy;
 	slot->v = 0;
@@ -136,6 +140,34 @@ int metrics_add(struct metrics *m, const char *key, double v)
 	if (!s)
 		return slot_error(m, key);
 	s->v += v;
+	return 0;
+}
+
+/**
+ * metrics_add_ref - metrics_add, remembering where @key lives
+ * @m: the map
+ * @ref: the remembered slot of @key (all zero before the first call); the
+ *	same @ref must always be used with the same @key, and not outlive @m
+ * @key: its name, looked up only when @ref is stale
+ * @v: the value to add
+ *
+ * Same result as metrics_add(m, key, v). Return 0, -EINVAL, -ENOMEM.
+ */
+int metrics_add_ref(struct metrics *m, struct metrics_ref *ref, const char *key, double v)
+{
+	struct metric *s;
+
+	if (m && ref->m == m && ref->gen == m->gen) {
+		m->v[ref->i].v += v;
+		return 0;
+	}
+	s = metrics_slot(m, key);
+	if (!s)
+		return slot_error(m, key);
+	s->v += v;
+	ref->m = m;
+	ref->gen = m->gen;
+	ref->i = (size_t)(s - m->v);
 	return 0;
 }
 

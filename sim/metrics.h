@@ -8,6 +8,7 @@
 #define NLSIM_SIM_METRICS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct metrics;
@@ -20,6 +21,14 @@ int metrics_add(struct metrics *m, const char *key, double v);
 /* Keep the larger/smaller of the current value and @v (missing: take @v). */
 int metrics_max(struct metrics *m, const char *key, double v);
 int metrics_min(struct metrics *m, const char *key, double v);
+/* metrics_add with the key's slot remembered in @ref (zeroed before first
+ * use, one per key), for counters bumped in hot loops. */
+struct metrics_ref {
+	const struct metrics *m;
+	unsigned long gen;
+	size_t i;
+};
+int metrics_add_ref(struct metrics *m, struct metrics_ref *ref, const char *key, double v);
 double metrics_get(const struct metrics *m, const char *key);	/* 0 if missing */
 bool metrics_has(const struct metrics *m, const char *key);
 /* One JSON object, one key per line, keys in byte order. 0 or -EIO. */
