@@ -306,7 +306,11 @@ void unregister_netdevice_many(struct kernel *k, struct cds_list_head *kill)
 		if (dev->ops->ndo_uninit)
 			dev->ops->ndo_uninit(dev);
 	}
-	/* netdev_run_todo: RTNL is dropped in the kernel; nothing waits here */
+	/* netdev_run_todo: the kernel drops RTNL, then rcu_barrier() (v5.8..v6.18)
+	 * before the frees; the unregistering task pays it in rtnl_unlock(). The
+	 * frees themselves happen here, as nothing waits for references. */
+	if (!cds_list_empty(kill) && k->svc.current(k->svc.ctx))
+		k->rtnl.todo_barrier = true;
 	cds_list_for_each_entry_safe(dev, tmp, kill, todo_list) {
 		cds_list_del(&dev->todo_list);
 		cds_list_add_tail(&dev->todo_list, &k->zombies);
@@ -577,6 +581,9 @@ int dev_change_net_namespace(struct net_device *dev, struct net *net, const char
 	new_nsid = peernet2id_alloc(old, net);
 	new_ifindex = __dev_get_by_index(net, dev->ifindex) ? -1 : dev->ifindex;
 	unlist_netdevice(dev);
+	/* synchronize_net() before the qdisc goes: RTNL stays held throughout */
+	if (dev_kernel(dev)->svc.current(dev_kernel(dev)->svc.ctx))
+		k_sleep(dev_kernel(dev), dev_kernel(dev)->params.cost_netns_move_sync);
 	dev_shutdown(dev);	/* the qdisc goes back to noop, as at unregistration */
 	call_netdevice_notifiers(NETDEV_UNREGISTER, dev);
 	if (new_ifindex < 0) {

@@ -31,6 +31,8 @@
 	.cost_synchronize_net = US(30),                \
 	.cost_register = US(40),                       \
 	.cost_unregister = US(80),                     \
+	.cost_netns_move_sync = US(15500),             \
+	.cost_run_todo_barrier = US(19000),            \
 	.cost_tap_ioctl = US(50),                      \
 	.cost_virtio_probe = US(2000),                 \
 	.cost_virtio_config_work = US(40),             \
@@ -161,6 +163,12 @@ static const struct param_def params[] = {
 	  "expedited grace period in dev_deactivate of a device with a real qdisc"),
 	P("cost.register", PU_USEC, cost_register, "assumed", "register_netdevice"),
 	P("cost.unregister", PU_USEC, cost_unregister, "assumed", "unregister_netdevice (per device)"),
+	P("cost.netns_move_sync", PU_USEC, cost_netns_move_sync,
+	  "measured, docs/kernel-measurements.md (6.18 VM: 40 moves blocked a GETLINK loop 621 ms)",
+	  "synchronize_net() in __dev_change_net_namespace, RTNL held"),
+	P("cost.run_todo_barrier", PU_USEC, cost_run_todo_barrier,
+	  "measured, docs/kernel-measurements.md (6.18 VM: veth pair delete 19.2 ms, RTNL free meanwhile)",
+	  "rcu_barrier() in netdev_run_todo after RTNL is dropped, paid by the unregistering task"),
 	P("cost.tap_ioctl", PU_USEC, cost_tap_ioctl, "assumed", "TUNSETIFF creating a tap"),
 	P("cost.virtio_probe", PU_USEC, cost_virtio_probe, "assumed",
 	  "virtnet_probe from register to the carrier decision"),

@@ -42,6 +42,7 @@ struct kernel_params {
 	int64_t cost_dellink, cost_dump_part, cost_dump_link;
 	int64_t cost_linkwatch_dev, cost_synchronize_net;
 	int64_t cost_register, cost_unregister, cost_tap_ioctl;
+	int64_t cost_netns_move_sync, cost_run_todo_barrier;
 	int64_t cost_virtio_probe, cost_virtio_config_work;
 	/* RTNL delay injection (delay-kfunc on rtnl_lock) */
 	int64_t rtnl_delay;				/* ns, before each rtnl_lock */

@@ -16,7 +16,8 @@
  * too: a calibrated proxy for callers that reach the out-of-line rtnl_lock()
  * only on some paths or builds (docs/reproductions/ovs-event-driven.md).
  * rtnl_unlock() in the kernel also runs netdev_run_todo(); the model runs
- * unregistration inline in unregister_netdevice_many instead.
+ * unregistration inline in unregister_netdevice_many, and rtnl_unlock()
+ * charges only its rcu_barrier() to the unregistering holder, RTNL free.
  */
 #include "model/internal.h"
 
@@ -105,7 +106,9 @@ void rtnl_lock(struct kernel *k, int cls)
 	k_event(k, &ev);
 }
 
-/* rtnl_unlock - release RTNL, handing it to the oldest waiter. */
+/* rtnl_unlock - release RTNL, handing it to the oldest waiter.
+ * Context: may sleep afterwards, RTNL free, when this holder unregistered
+ * devices (netdev_run_todo's rcu_barrier). */
 void rtnl_unlock(struct kernel *k)
 {
 	struct rtnl *r = &k->rtnl;
@@ -129,6 +132,12 @@ void rtnl_unlock(struct kernel *k)
 	} else {
 		r->locked = false;
 		r->owner = NULL;
+	}
+	/* netdev_run_todo's rcu_barrier(), after __rtnl_unlock(), in the
+	 * context of the holder that unregistered devices */
+	if (r->todo_barrier) {
+		r->todo_barrier = false;
+		k_sleep(k, k->params.cost_run_todo_barrier);
 	}
 }
 
