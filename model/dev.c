@@ -22,20 +22,40 @@
 
 #include "model/internal.h"
 
-static unsigned int name_hash(const char *name)
+static struct cds_list_head *name_bucket(struct net *net, const char *name)
 {
 	uint32_t h = 2166136261u;
 
 	for (; *name; name++)
 		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h & (NETDEV_NAMEHASH - 1);
+	return &net->dev_name_head[h & ((1u << net->name_hash_bits) - 1)];
+}
+
+/* net_name_hash_init - (re)build the name hash with 2^@bits buckets from the
+ * listed devices. Only lookups use it, never an iteration, so the order of
+ * a chain does not matter. */
+int net_name_hash_init(struct net *net, unsigned int bits)
+{
+	struct cds_list_head *heads = malloc(sizeof(*heads) << bits);
+
+	if (!heads)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < 1u << bits; i++)
+		CDS_INIT_LIST_HEAD(&heads[i]);
+	free(net->dev_name_head);
+	net->dev_name_head = heads;
+	net->name_hash_bits = bits;
+	for (unsigned int i = 0; i < net->ndev; i++)
+		cds_list_add(&net->by_index[i]->name_hlist,
+			     name_bucket(net, net->by_index[i]->name));
+	return 0;
 }
 
 struct net_device *__dev_get_by_name(struct net *net, const char *name)
 {
 	struct net_device *dev;
 
-	cds_list_for_each_entry(dev, &net->dev_name_head[name_hash(name)], name_hlist)
+	cds_list_for_each_entry(dev, name_bucket(net, name), name_hlist)
 		if (strcmp(dev->name, name) == 0)
 			return dev;
 	return NULL;
@@ -198,7 +218,11 @@ static int list_netdevice(struct net_device *dev)
 	net->by_index[pos] = dev;
 	net->ndev++;
 	cds_list_add(&dev->index_hlist, &net->dev_index_head[dev->ifindex & 255]);
-	cds_list_add(&dev->name_hlist, &net->dev_name_head[name_hash(dev->name)]);
+	/* a rebuilt table holds dev already; if it cannot grow, the old one
+	 * stays and only gets slower */
+	if (net->ndev <= 2u << net->name_hash_bits || net->name_hash_bits >= 20 ||
+	    net_name_hash_init(net, net->name_hash_bits + 2) < 0)
+		cds_list_add(&dev->name_hlist, name_bucket(net, dev->name));
 	dev->list_seq = ++net->list_seq;
 	dev_base_seq_inc(net);
 	return 0;
@@ -543,7 +567,7 @@ int dev_change_name(struct net_device *dev, const char *name)
 		return -EEXIST;
 	cds_list_del_init(&dev->name_hlist);
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
-	cds_list_add(&dev->name_hlist, &dev->net->dev_name_head[name_hash(dev->name)]);
+	cds_list_add(&dev->name_hlist, name_bucket(dev->net, dev->name));
 	call_netdevice_notifiers(NETDEV_CHANGENAME, dev);
 	return 0;
 }

@@ -182,12 +182,12 @@ static inline bool qdisc_tx_changing(const struct net_device *dev)
 	return dev->qdisc_sleeping_real && !dev->qdisc_active;
 }
 int dev_get_iflink(const struct net_device *dev);
+int net_name_hash_init(struct net *net, unsigned int bits);
 
 /* ---- namespaces (net/core/net_namespace.c) ----------------------------------- */
 
 #define NETDEV_HASHBITS 8
 #define NETDEV_HASHENTRIES (1 << NETDEV_HASHBITS)
-#define NETDEV_NAMEHASH 4096
 
 struct net {
 	struct kernel *k;
@@ -199,7 +199,11 @@ struct net {
 	struct net_device **by_index;	/* devices sorted by ifindex */
 	unsigned int ndev, ndev_cap;
 	struct cds_list_head dev_index_head[NETDEV_HASHENTRIES];
-	struct cds_list_head dev_name_head[NETDEV_NAMEHASH];
+	/* name hash: the kernel's 256 buckets (NETDEV_HASHBITS), grown 4x when
+	 * a namespace holds more than two devices per bucket, so that one of
+	 * 100 000 links stays fast and a small one stays small */
+	struct cds_list_head *dev_name_head;
+	unsigned int name_hash_bits;
 	/* nsid table: ids this namespace assigned to peers (peernet2id). */
 	int *nsid_of;			/* indexed by peer net->id, -1 = none */
 	unsigned int nsid_cap;

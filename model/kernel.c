@@ -99,8 +99,10 @@ static struct net *net_alloc(struct kernel *k, const char *name)
 	net->dev_base_seq = 1;
 	for (int i = 0; i < NETDEV_HASHENTRIES; i++)
 		CDS_INIT_LIST_HEAD(&net->dev_index_head[i]);
-	for (int i = 0; i < NETDEV_NAMEHASH; i++)
-		CDS_INIT_LIST_HEAD(&net->dev_name_head[i]);
+	if (net_name_hash_init(net, NETDEV_HASHBITS) < 0) {
+		free(net);
+		return NULL;
+	}
 	k->nets[k->nnets++] = net;
 	return net;
 }
@@ -169,6 +171,7 @@ int kernel_destroy(struct kernel *k)
 	k->leaked_refs += netdev_free_zombies(k);
 	for (unsigned i = 0; i < k->nnets; i++) {
 		free(k->nets[i]->by_index);
+		free(k->nets[i]->dev_name_head);
 		free(k->nets[i]->nsid_of);
 		free(k->nets[i]);
 	}
