@@ -34,6 +34,9 @@
  * plus `sleep` process pair above the 10 ms sleeps); vsctl_exec_us = 5000 is
  * assumed (fork/exec of ovs-vsctl, unix-socket connection to ovsdb-server,
  * schema fetch and transaction commit, before the wait for vswitchd).
+ * scenarios/ovs-churn.nls replaces both with costs measured on a real kernel
+ * and a real ovs-vsctl (scripts/measure-churn-costs.sh), scaled to the
+ * published machine (docs/reproductions/ovs-event-driven.md).
  */
 #include <errno.h>
 #include <net/if.h>
