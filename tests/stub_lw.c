@@ -288,6 +288,16 @@ int lw_dummy_up(struct lw_env *env, const char *name)
 	return err ? err : lw_set_up(env, name, true);
 }
 
+int lw_move(struct lw_env *env, const char *name, struct net *to)
+{
+	char buf[4096];
+	struct nlmsghdr *nlh = lw_req(env, buf, RTM_SETLINK, NLM_F_ACK);
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)kernel_netns_pid(to));
+	return lw_send_acked(env, nlh);
+}
+
 int lw_set_u8(struct lw_env *env, const char *name, uint16_t attr, uint8_t v)
 {
 	char buf[4096];

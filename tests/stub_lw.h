@@ -91,6 +91,8 @@ int lw_link_add(struct lw_env *env, const char *name, const char *kind, struct n
 int lw_del(struct lw_env *env, const char *name);
 /* veth pair @name/@peer; @peer_net NULL for the same namespace. */
 int lw_veth_add(struct lw_env *env, const char *name, const char *peer, struct net *peer_net);
+/* RTM_SETLINK IFLA_NET_NS_PID: move @name (in the env's namespace) to @to. */
+int lw_move(struct lw_env *env, const char *name, struct net *to);
 int lw_set_up(struct lw_env *env, const char *name, bool up);
 /* lw_dummy_add then lw_set_up. */
 int lw_dummy_up(struct lw_env *env, const char *name);

@@ -174,6 +174,42 @@ static void a_share_of_a_class_pays_the_delay_evenly(void)
 	ASSERT_EQ_INT(lw_env_destroy(env), 0);
 }
 
+/* A veth end moved to another namespace holds RTNL through
+ * cost.netns_move_sync (synchronize_net in __dev_change_net_namespace): a
+ * contender asking 2 ms in waits for the end of the move. Deleting the pair
+ * then costs the deleter cost.run_todo_barrier (netdev_run_todo's
+ * rcu_barrier) with RTNL already free: a contender asking 5 ms in gets it
+ * at once, and the delete returns only after the barrier. */
+static void netns_move_holds_rtnl_and_the_delete_barrier_does_not(void)
+{
+	struct lw_env *env = lw_env_create("v6.18");
+	struct locker a = { .env = env, .cls = RTNL_CLASS_CONTENDER, .hold = LW_MS(1) };
+	struct locker b = a;
+	struct net *ns;
+	sim_time_t t;
+
+	REQUIRE(env);
+	ASSERT_EQ_INT(lw_param(env, "cost.netns_move_sync", "10ms"), 0);
+	ASSERT_EQ_INT(lw_param(env, "cost.run_todo_barrier", "20ms"), 0);
+	REQUIRE(kernel_netns_add(env->k, "ns1", &ns) == 0);
+	REQUIRE(lw_veth_add(env, "v0", "v1", NULL) == 0);
+	t = lw_now(env);
+	a.start = t + LW_MS(2);
+	spawn(&a);
+	ASSERT_EQ_INT(lw_move(env, "v1", ns), 0);
+	CU_ASSERT(lw_now(env) >= t + LW_MS(10));
+	lw_run_for(env, LW_MS(5));
+	CU_ASSERT(a.acquired >= t + LW_MS(10));
+	CU_ASSERT(a.acquired < t + LW_MS(11));
+	t = lw_now(env);
+	b.start = t + LW_MS(5);
+	spawn(&b);
+	ASSERT_EQ_INT(lw_del(env, "v0"), 0);
+	CU_ASSERT(lw_now(env) >= t + LW_MS(20));
+	ASSERT_EQ_INT(b.acquired, t + LW_MS(5));
+	ASSERT_EQ_INT(lw_env_destroy(env), 0);
+}
+
 /* The linkwatch class is delayed by default when rtnl.delay is set: the run
  * starts after the delay, with RTNL free during it. */
 static void linkwatch_pays_the_injected_delay(void)
@@ -268,5 +304,6 @@ TEST_SUITE(rtnl, NULL, NULL,
 	   TEST_CASE(delay_is_spent_before_the_lock_without_holding_it),
 	   TEST_CASE(a_share_of_a_class_pays_the_delay_evenly),
 	   TEST_CASE(linkwatch_pays_the_injected_delay),
+	   TEST_CASE(netns_move_holds_rtnl_and_the_delete_barrier_does_not),
 	   TEST_CASE(waiters_get_rtnl_in_fifo_order_by_hand_off),
 	   TEST_CASE(rtnl_stats_add_up));
