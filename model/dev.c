@@ -178,6 +178,7 @@ struct net_device *alloc_netdev(struct net *net, const char *name,
 	dev->qdisc = "noop";
 	dev->operstate = IF_OPER_UNKNOWN;
 	CDS_INIT_LIST_HEAD(&dev->link_watch_list);
+	CDS_INIT_LIST_HEAD(&dev->in6_dad_list);
 	CDS_INIT_LIST_HEAD(&dev->index_hlist);
 	CDS_INIT_LIST_HEAD(&dev->name_hlist);
 	CDS_INIT_LIST_HEAD(&dev->todo_list);
@@ -636,6 +637,7 @@ void call_netdevice_notifiers(unsigned long event, struct net_device *dev)
 {
 	rtnetlink_event(dev, event);
 	br_device_event(dev, event);
+	addrconf_notify(dev, event);
 }
 
 /* kernel_carrier_set - "the driver" raises or drops carrier (any device). */

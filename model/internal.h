@@ -124,6 +124,11 @@ struct net_device {
 	struct cds_list_head index_hlist;	/* net->dev_index_head[ifindex & 255] */
 	struct cds_list_head name_hlist;	/* net->dev_name_head */
 	struct cds_list_head link_watch_list;	/* kernel->lw.list */
+	/* IPv6 addrconf: IF_READY, the link-local address announced, the
+	 * pending DAD's deadline (addrconf.c) */
+	bool in6_ready, in6_addr_done;
+	ktime_t in6_dad_deadline;
+	struct cds_list_head in6_dad_list;	/* kernel->addrconf.pending */
 	struct cds_list_head todo_list;	/* unregister batch */
 };
 
@@ -349,7 +354,15 @@ int br_add_if(struct net_device *br, struct net_device *dev);
 int br_del_if(struct net_device *br, struct net_device *dev);
 void br_device_event(struct net_device *dev, unsigned long event);
 
+/* ---- addrconf.c ------------------------------------------------------------- */
+
+void addrconf_init(struct kernel *k);
+void addrconf_fini(struct kernel *k);
+void addrconf_notify(struct net_device *dev, unsigned long event);
+
 /* ---- rtnetlink.c ------------------------------------------------------------ */
+
+bool inet6_fill_protinfo(struct nlmsghdr *nlh, size_t cap, uint32_t flags6);
 
 void rtmsg_ifinfo(int type, struct net_device *dev, unsigned int change);
 void rtmsg_ifinfo_newnet(int type, struct net_device *dev, unsigned int change,
@@ -415,6 +428,10 @@ struct kernel {
 	struct kernel_params params;
 	struct rtnl rtnl;
 	struct link_watch lw;
+	struct {
+		struct cds_list_head pending;	/* devices whose DAD runs */
+		struct delayed_work work;
+	} addrconf;
 	struct net **nets;
 	unsigned int nnets;
 	struct kernel_counters counters;

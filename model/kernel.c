@@ -18,6 +18,7 @@ static const char *const rtnl_class_names[RTNL_CLASS_MAX] = {
 	[RTNL_CLASS_LINKWATCH] = "linkwatch",
 	[RTNL_CLASS_GENETLINK] = "genetlink",
 	[RTNL_CLASS_DRIVER] = "driver",
+	[RTNL_CLASS_ADDRCONF] = "addrconf",
 	[RTNL_CLASS_CONTENDER] = "contender",
 };
 
@@ -126,6 +127,7 @@ struct kernel *kernel_create(const struct kernel_services *svc, const char *prof
 	CDS_INIT_LIST_HEAD(&k->zombies);
 	rtnl_init(k);
 	linkwatch_init(k);
+	addrconf_init(k);
 	af_netlink_init(k);
 	init = net_alloc(k, "init");
 	if (!init || loopback_net_init(init) < 0) {
@@ -168,6 +170,7 @@ int kernel_destroy(struct kernel *k)
 		net_free_devices(k->nets[i]);
 	k->rtnl.locked = false;
 	linkwatch_fini(k);
+	addrconf_fini(k);
 	k->leaked_refs += netdev_free_zombies(k);
 	for (unsigned i = 0; i < k->nnets; i++) {
 		free(k->nets[i]->by_index);

@@ -33,13 +33,17 @@
 	.cost_unregister = US(80),                     \
 	.cost_netns_move_sync = US(15500),             \
 	.cost_run_todo_barrier = US(19000),            \
+	.addrconf = 1,                                 \
+	.addrconf_rtr_solicit_delay = US(1000000),     \
+	.addrconf_retrans_time = US(1000000),          \
+	.cost_addrconf_dad = US(10),                   \
 	.cost_tap_ioctl = US(50),                      \
 	.cost_virtio_probe = US(2000),                 \
 	.cost_virtio_config_work = US(40),             \
 	.rtnl_delay = 0,                               \
 	.rtnl_delay_classes = (1 << RTNL_CLASS_IOCTL) | (1 << RTNL_CLASS_ETHTOOL) |   \
 			      (1 << RTNL_CLASS_LINKWATCH) | (1 << RTNL_CLASS_GENETLINK) | \
-			      (1 << RTNL_CLASS_DRIVER),              \
+			      (1 << RTNL_CLASS_DRIVER) | (1 << RTNL_CLASS_ADDRCONF), \
 	.rtnl_delay_share = 0,                         \
 	.rtnl_delay_share_classes = (1 << RTNL_CLASS_RTNETLINK), \
 	.cost_ioctl_get = US(1),                       \
@@ -84,6 +88,7 @@ static const struct kernel_profile profiles[] = {
 			COMMON_COSTS,
 			.route_dump_rcu = 0,
 			.addr_dump_rcu = 0,
+			.addrconf_ifa_proto = 0,
 			.ovs_destroy_rtnl_always = 1,
 		},
 	},
@@ -106,6 +111,7 @@ static const struct kernel_profile profiles[] = {
 			COMMON_COSTS,
 			.route_dump_rcu = 1,
 			.addr_dump_rcu = 1,
+			.addrconf_ifa_proto = 1,
 			.ovs_destroy_rtnl_always = 1,
 		},
 	},
@@ -166,6 +172,20 @@ static const struct param_def params[] = {
 	P("cost.netns_move_sync", PU_USEC, cost_netns_move_sync,
 	  "measured, docs/kernel-measurements.md (6.18 VM: 40 moves blocked a GETLINK loop 621 ms)",
 	  "synchronize_net() in __dev_change_net_namespace, RTNL held"),
+	P("addrconf", PU_BOOL, addrconf,
+	  "measured, docs/kernel-measurements.md (IPv6 autoconfiguration of a veth on 6.18)",
+	  "IPv6 link-local autoconfiguration: routes, AF_INET6 RTM_NEWLINK, DAD, RTM_NEWADDR"),
+	P("addrconf.ifa_proto", PU_BOOL, addrconf_ifa_proto,
+	  "IFA_PROTO since v5.18 (47f0bd503210 'net: Add new protocol attribute to IP addresses')",
+	  "RTM_NEWADDR carries IFA_PROTO (kernel link-local: 3)"),
+	P("addrconf.rtr_solicit_delay", PU_USEC, addrconf_rtr_solicit_delay,
+	  "net.ipv6.conf.*.rtr_solicit_delay default (1 s)",
+	  "DAD starts after a random wait below this"),
+	P("addrconf.retrans_time", PU_USEC, addrconf_retrans_time,
+	  "ND RETRANS_TIME default (1 s), dad_transmits 1; measured: DAD ends 1.2-1.6 s after carrier",
+	  "DAD ends this long after it starts"),
+	P("cost.addrconf_dad", PU_USEC, cost_addrconf_dad, "assumed",
+	  "RTNL hold of addrconf_dad_work completing one address"),
 	P("cost.run_todo_barrier", PU_USEC, cost_run_todo_barrier,
 	  "measured, docs/kernel-measurements.md (6.18 VM: veth pair delete 19.2 ms, RTNL free meanwhile)",
 	  "rcu_barrier() in netdev_run_todo after RTNL is dropped, paid by the unregistering task"),

@@ -43,6 +43,9 @@ struct kernel_params {
 	int64_t cost_linkwatch_dev, cost_synchronize_net;
 	int64_t cost_register, cost_unregister, cost_tap_ioctl;
 	int64_t cost_netns_move_sync, cost_run_todo_barrier;
+	/* IPv6 autoconfiguration (addrconf.c) */
+	int64_t addrconf, addrconf_ifa_proto;
+	int64_t addrconf_rtr_solicit_delay, addrconf_retrans_time, cost_addrconf_dad;
 	int64_t cost_virtio_probe, cost_virtio_config_work;
 	/* RTNL delay injection (delay-kfunc on rtnl_lock) */
 	int64_t rtnl_delay;				/* ns, before each rtnl_lock */

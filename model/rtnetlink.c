@@ -45,19 +45,35 @@ static struct nlattr *nest_start_noflag(struct nlmsghdr *nlh, size_t cap, uint16
 	return nest;
 }
 
-/* rtnl_fill_link_af with inet_fill_link_af and inet6_fill_link_af: the
- * per-family blocks of a device that has its inet/inet6 data. The devconf
- * values are left zero; snmp6_fill_stats puts the item count first; the
- * inet6 IF_READY flag is set by addrconf once the device is up with carrier. */
-static bool put_af_spec(struct nlmsghdr *nlh, size_t cap, const struct net_device *dev)
+/* inet6_fill_ifla6_attrs: the inet6 block of a device (IF_READY in
+ * @flags6). The devconf values are left zero; snmp6_fill_stats puts the
+ * item count first. */
+bool inet6_fill_protinfo(struct nlmsghdr *nlh, size_t cap, uint32_t flags6)
 {
 	static const unsigned char zeros[512];
 	uint64_t stats6[INET6_STATS_LEN / 8] = { INET6_STATS_LEN / 8 };
 	uint64_t icmp6[INET6_ICMP6STATS_LEN / 8] = { INET6_ICMP6STATS_LEN / 8 };
-	struct nlattr *af, *inet, *inet6;
-	uint32_t flags6 = netif_running(dev) && netif_carrier_ok(dev) ? 0x80000000 : 0;
 	struct ifla_cacheinfo ci = { .max_reasm_len = 65535, .reachable_time = 30000,
 				     .retrans_time = 1000 };
+
+	return mnl_attr_put_u32_check(nlh, cap, IFLA_INET6_FLAGS, flags6) &&
+	       mnl_attr_put_check(nlh, cap, IFLA_INET6_CACHEINFO, sizeof(ci), &ci) &&
+	       mnl_attr_put_check(nlh, cap, IFLA_INET6_CONF, INET6_CONF_LEN, zeros) &&
+	       mnl_attr_put_check(nlh, cap, IFLA_INET6_STATS, INET6_STATS_LEN, stats6) &&
+	       mnl_attr_put_check(nlh, cap, IFLA_INET6_ICMP6STATS, INET6_ICMP6STATS_LEN, icmp6) &&
+	       mnl_attr_put_check(nlh, cap, IFLA_INET6_TOKEN, 16, zeros) &&
+	       mnl_attr_put_u8_check(nlh, cap, IFLA_INET6_ADDR_GEN_MODE, 0);
+}
+
+/* rtnl_fill_link_af with inet_fill_link_af and inet6_fill_link_af: the
+ * per-family blocks of a device that has its inet/inet6 data. The inet6
+ * IF_READY flag is approximated as "running with carrier" (addrconf.c sets
+ * it when linkwatch has run). */
+static bool put_af_spec(struct nlmsghdr *nlh, size_t cap, const struct net_device *dev)
+{
+	static const unsigned char zeros[INET_CONF_LEN];
+	struct nlattr *af, *inet, *inet6;
+	uint32_t flags6 = netif_running(dev) && netif_carrier_ok(dev) ? 0x80000000 : 0;
 
 	af = nest_start_noflag(nlh, cap, IFLA_AF_SPEC);
 	if (!af)
@@ -67,13 +83,7 @@ static bool put_af_spec(struct nlmsghdr *nlh, size_t cap, const struct net_devic
 		return false;
 	mnl_attr_nest_end(nlh, inet);
 	inet6 = nest_start_noflag(nlh, cap, AF_INET6);
-	if (!inet6 || !mnl_attr_put_u32_check(nlh, cap, IFLA_INET6_FLAGS, flags6) ||
-	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_CACHEINFO, sizeof(ci), &ci) ||
-	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_CONF, INET6_CONF_LEN, zeros) ||
-	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_STATS, INET6_STATS_LEN, stats6) ||
-	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_ICMP6STATS, INET6_ICMP6STATS_LEN, icmp6) ||
-	    !mnl_attr_put_check(nlh, cap, IFLA_INET6_TOKEN, 16, zeros) ||
-	    !mnl_attr_put_u8_check(nlh, cap, IFLA_INET6_ADDR_GEN_MODE, 0))
+	if (!inet6 || !inet6_fill_protinfo(nlh, cap, flags6))
 		return false;
 	mnl_attr_nest_end(nlh, inet6);
 	mnl_attr_nest_end(nlh, af);

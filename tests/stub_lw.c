@@ -56,6 +56,11 @@ static void lw_record(struct lw_env *env, enum lw_sock sock, sim_time_t t, const
 		m->type = nlh->nlmsg_type;
 		m->nlflags = nlh->nlmsg_flags;
 		m->seq = nlh->nlmsg_seq;
+		m->len = nlh->nlmsg_len;
+		if (nlh->nlmsg_len >= NLMSG_HDRLEN + 2) {
+			m->family = ((const unsigned char *)mnl_nlmsg_get_payload(nlh))[0];
+			m->b1 = ((const unsigned char *)mnl_nlmsg_get_payload(nlh))[1];
+		}
 		m->operstate = -1;
 		m->carrier = -1;
 		if (nlh->nlmsg_type == NLMSG_ERROR) {

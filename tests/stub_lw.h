@@ -40,6 +40,9 @@ struct lw_msg {
 	int carrier;		/* IFLA_CARRIER, -1 if absent */
 	unsigned carrier_changes;
 	char name[16];
+	uint32_t len;		/* nlmsg_len */
+	unsigned char family;	/* first payload byte (ifi/rtm/ifa family) */
+	unsigned char b1;	/* second payload byte (rtm_dst_len, ifa_prefixlen) */
 };
 
 struct lw_run {
