@@ -58,7 +58,9 @@ void addrconf_fini(struct kernel *k)
 	delayed_work_fini(&k->addrconf.work);
 }
 
-/* The EUI-64 link-local address of a 6-byte MAC (addrconf_ifid_eui48). */
+/* The EUI-64 link-local address of a 6-byte MAC (addrconf_ifid_eui48),
+ * computed once at configuration: a later MAC change does not rename the
+ * address the withdrawal speaks of. */
 static void ll_addr(const struct net_device *dev, unsigned char a[16])
 {
 	memset(a, 0, 16);
@@ -108,7 +110,6 @@ static void rt6_notify(struct net_device *dev, int type, enum rt6 which)
 	char buf[256] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
-	unsigned char local[16];
 	uint32_t table = which == RT6_PREFIX ? RT_TABLE_MAIN : RT_TABLE_LOCAL;
 
 	nlh->nlmsg_type = (uint16_t)type;
@@ -122,9 +123,9 @@ static void rt6_notify(struct net_device *dev, int type, enum rt6 which)
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = which == RT6_MCAST ? RTN_MULTICAST :
 			which == RT6_PREFIX ? RTN_UNICAST : RTN_LOCAL;
-	ll_addr(dev, local);
 	mnl_attr_put_u32(nlh, RTA_TABLE, table);
-	mnl_attr_put(nlh, RTA_DST, 16, which == RT6_MCAST ? ff00 : which == RT6_PREFIX ? fe80 : local);
+	mnl_attr_put(nlh, RTA_DST, 16,
+		     which == RT6_MCAST ? ff00 : which == RT6_PREFIX ? fe80 : dev->in6_ll);
 	mnl_attr_put_u32(nlh, RTA_PRIORITY, which == RT6_LOCAL ? 0 : 256);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)dev->ifindex);
 	mnl_attr_put(nlh, RTA_CACHEINFO, sizeof(cacheinfo), cacheinfo);
@@ -141,7 +142,6 @@ static void ifa6_notify(struct net_device *dev, int type)
 	struct ifa_cacheinfo ci = { .ifa_prefered = ~0u, .ifa_valid = ~0u,
 				    .cstamp = stamp, .tstamp = stamp };
 	struct ifaddrmsg *ifa;
-	unsigned char a[16];
 
 	nlh->nlmsg_type = (uint16_t)type;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
@@ -150,8 +150,7 @@ static void ifa6_notify(struct net_device *dev, int type)
 	ifa->ifa_flags = IFA_F_PERMANENT;
 	ifa->ifa_scope = RT_SCOPE_LINK;
 	ifa->ifa_index = (uint32_t)dev->ifindex;
-	ll_addr(dev, a);
-	mnl_attr_put(nlh, IFA_ADDRESS, 16, a);
+	mnl_attr_put(nlh, IFA_ADDRESS, 16, dev->in6_ll);
 	mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
 	mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_PERMANENT);
 	if (dev_kernel(dev)->params.addrconf_ifa_proto)
@@ -223,6 +222,7 @@ static void addrconf_dev_config(struct net_device *dev)
 	struct kernel *k = dev_kernel(dev);
 
 	dev->in6_ready = true;
+	ll_addr(dev, dev->in6_ll);
 	rt6_notify(dev, RTM_NEWROUTE, RT6_MCAST);
 	rt6_notify(dev, RTM_NEWROUTE, RT6_PREFIX);
 	ifinfo6_notify(dev);

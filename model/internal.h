@@ -127,6 +127,7 @@ struct net_device {
 	/* IPv6 addrconf: IF_READY, the link-local address announced, the
 	 * pending DAD's deadline (addrconf.c) */
 	bool in6_ready, in6_addr_done;
+	unsigned char in6_ll[16];	/* link-local address, fixed at configuration */
 	ktime_t in6_dad_deadline;
 	struct cds_list_head in6_dad_list;	/* kernel->addrconf.pending */
 	struct cds_list_head todo_list;	/* unregister batch */
