@@ -10,6 +10,7 @@
 
 struct run_opts {
 	const char *file;
+	const char *name;	/* shown for @file if set: the user's file, @file its expanded copy */
 	uint64_t seed;
 	bool seed_set;
 	const char *set_key[RUN_MAX_SETS];	/* --set KEY=VALUE, in order */

@@ -533,7 +533,8 @@ int scenario_run(const struct run_opts *o)
 	char err[512];
 	int status = 0, leaks;
 
-	r.s = scenario_parse_file(o->file, &hooks, err, sizeof(err));
+	r.s = scenario_parse_file_as(o->file, o->name ? o->name : o->file, &hooks, err,
+				     sizeof(err));
 	if (!r.s) {
 		fprintf(stderr, "%s\n", err);
 		return 2;

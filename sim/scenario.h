@@ -187,6 +187,9 @@ struct scn_hooks {
 
 /* Parse a scenario file or text. On error return NULL and write
  * "file:line: message" into @err (see scenario_parse.c for details). */
+struct scenario *scenario_parse_file_as(const char *path, const char *name,
+					const struct scn_hooks *hooks,
+					char *err, size_t errlen);
 struct scenario *scenario_parse_file(const char *path,
 				     const struct scn_hooks *hooks,
 				     char *err, size_t errlen);

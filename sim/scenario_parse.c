@@ -496,6 +496,20 @@ struct scenario *scenario_parse_file(const char *path,
 				     const struct scn_hooks *hooks,
 				     char *err, size_t errlen)
 {
+	return scenario_parse_file_as(path, path, hooks, err, errlen);
+}
+
+/**
+ * scenario_parse_file_as - read @path, parse it under the name @name
+ *
+ * For a copy of a user's file with its variables expanded: messages and
+ * the trace name the user's file (line numbers are kept by the expansion),
+ * not the temporary copy.
+ */
+struct scenario *scenario_parse_file_as(const char *path, const char *name,
+					const struct scn_hooks *hooks,
+					char *err, size_t errlen)
+{
 	size_t len = 0, cap = 0, got = 0;
 	struct scenario *s = NULL;
 	FILE *f = fopen(path, "rb");
@@ -521,7 +535,7 @@ struct scenario *scenario_parse_file(const char *path,
 	if (ferror(f))
 		e = EIO;
 	else
-		s = parse_text(path, buf, len, hooks, err, errlen);
+		s = parse_text(name, buf, len, hooks, err, errlen);
 out_close:
 	fclose(f);
 	free(buf);

@@ -277,7 +277,8 @@ static int prepare(struct sweep *sw)
 static void child(const struct sweep *sw, size_t i)
 {
 	const struct run *r = &sw->runs[i];
-	struct run_opts o = { .file = sw->paths[r->combo], .seed = r->seed, .seed_set = true,
+	struct run_opts o = { .file = sw->paths[r->combo], .name = sw->file,
+			      .seed = r->seed, .seed_set = true,
 			      .quiet = true };
 	char mpath[4200], epath[4200];
 	int fd;

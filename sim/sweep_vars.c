@@ -227,9 +227,9 @@ int sweep_run_file(const struct run_opts *o)
 		return 2;
 	}
 	r.file = path;
+	r.name = o->file;
 	for (int i = 0; i < nv && !o->quiet; i++)
-		fprintf(o->out, "# variable %s=%s (command line; the file below is %s expanded)\n",
-			vk[i], vv[i], o->file);
+		fprintf(o->out, "# variable %s=%s (command line)\n", vk[i], vv[i]);
 	status = scenario_run(&r);
 	unlink(path);
 	rmdir(dir);
