@@ -16,6 +16,10 @@
  * and to remove it
  *   ovs-vsctl del-port br0 h<i>                 (order=delport_first)
  *   ip link del h<i>                            (before del-port: link_first)
+ * in one of three orders: variant=add_all_del_all (every interface added, then
+ * every one removed), in_place (all added, then each removed and added again)
+ * or one_by_one (each interface added and removed before the next: the
+ * bridge never holds more than one churned port).
  *
  * Every `ip` is a new process: it pays ip_exec_us of process start, opens a
  * NEW simulated NETLINK_ROUTE socket (in ns<i> for `ip -n`), sends one
@@ -56,7 +60,13 @@
 #include "sim/scenario.h"
 #include "sim/transport.h"
 
-enum churn_variant { CHURN_ADD_ALL_DEL_ALL, CHURN_IN_PLACE };
+enum churn_variant { CHURN_ADD_ALL_DEL_ALL, CHURN_IN_PLACE, CHURN_ONE_BY_ONE };
+
+static const char *const churn_variant_names[] = {
+	[CHURN_ADD_ALL_DEL_ALL] = "add_all_del_all", [CHURN_IN_PLACE] = "in_place",
+	[CHURN_ONE_BY_ONE] = "one_by_one",
+};
+
 
 struct churn {
 	struct client_env env;
@@ -272,10 +282,13 @@ static void churn_task(void *arg)
 	struct churn *c = arg;
 	sim_time_t start = sim_now(c->e), setup_end;
 
-	for (int i = 0; i < c->n; i++)
-		add_iface(c, i);
-	setup_end = sim_now(c->e);
 	for (int i = 0; i < c->n; i++) {
+		add_iface(c, i);
+		if (c->variant == CHURN_ONE_BY_ONE)
+			del_iface(c, i);
+	}
+	setup_end = sim_now(c->e);
+	for (int i = 0; i < c->n && c->variant != CHURN_ONE_BY_ONE; i++) {
 		del_iface(c, i);
 		if (c->variant == CHURN_IN_PLACE)
 			add_iface(c, i);
@@ -283,7 +296,7 @@ static void churn_task(void *arg)
 	put_metrics(c, start, setup_end);
 	churn_log(c, "done: %d interfaces (%s, pod_netns %s, %s): %ld ip, %ld ovs-vsctl commands, "
 		  "%ld errors, %.6f s", c->n,
-		  c->variant == CHURN_IN_PLACE ? "in_place" : "add_all_del_all",
+		  churn_variant_names[c->variant],
 		  c->netns ? "on" : "off", c->delport_first ? "delport_first" : "link_first",
 		  c->ip_cmds, c->vsctl_cmds, c->errors, (double)(sim_now(c->e) - start) / 1e9);
 	free(c);
@@ -334,6 +347,8 @@ static int churn_options(struct churn *c, const struct client_env *env)
 {
 	long n = 10, ip_us = CHURN_IP_EXEC_US, vsctl_us = CHURN_VSCTL_EXEC_US, nsr = 1;
 	bool add_all = true, netns_on = true, delport = true, ovs_on = true;
+	const char *v;
+	int variant = -1;
 	int err = 0;
 
 	/* Unknown keys are typos: refuse them rather than run something else.
@@ -358,7 +373,11 @@ static int churn_options(struct churn *c, const struct client_env *env)
 	err |= opt_num(env, "ip_exec_us", 0, 10000000, &ip_us);
 	err |= opt_num(env, "vsctl_exec_us", 0, 10000000, &vsctl_us);
 	err |= opt_num(env, "netns_rtnl", 0, 1000, &nsr);
-	err |= opt_choice(env, "variant", "add_all_del_all", "in_place", &add_all);
+	v = env->opt(env->action, "variant");
+	if (v && strcmp(v, "one_by_one") == 0)
+		variant = CHURN_ONE_BY_ONE;
+	else
+		err |= opt_choice(env, "variant", "add_all_del_all", "in_place", &add_all);
 	err |= opt_choice(env, "pod_netns", "on", "off", &netns_on);
 	err |= opt_choice(env, "order", "delport_first", "link_first", &delport);
 	err |= opt_choice(env, "ovs", "on", "off", &ovs_on);
@@ -366,7 +385,7 @@ static int churn_options(struct churn *c, const struct client_env *env)
 	c->ip_exec = ip_us * SIM_NSEC_PER_USEC;
 	c->vsctl_exec = vsctl_us * SIM_NSEC_PER_USEC;
 	c->netns_rtnl = (int)nsr;
-	c->variant = add_all ? CHURN_ADD_ALL_DEL_ALL : CHURN_IN_PLACE;
+	c->variant = variant >= 0 ? variant : add_all ? CHURN_ADD_ALL_DEL_ALL : CHURN_IN_PLACE;
 	c->netns = netns_on;
 	c->delport_first = delport;
 	c->use_ovs = ovs_on;
