@@ -346,7 +346,7 @@ static const char *const known_opts[] = {
 static int churn_options(struct churn *c, const struct client_env *env)
 {
 	long n = 10, ip_us = CHURN_IP_EXEC_US, vsctl_us = CHURN_VSCTL_EXEC_US, nsr = 1;
-	bool add_all = true, netns_on = true, delport = true, ovs_on = true;
+	bool netns_on = true, delport = true, ovs_on = true;
 	const char *v;
 	int variant = -1;
 	int err = 0;
@@ -374,10 +374,14 @@ static int churn_options(struct churn *c, const struct client_env *env)
 	err |= opt_num(env, "vsctl_exec_us", 0, 10000000, &vsctl_us);
 	err |= opt_num(env, "netns_rtnl", 0, 1000, &nsr);
 	v = env->opt(env->action, "variant");
-	if (v && strcmp(v, "one_by_one") == 0)
-		variant = CHURN_ONE_BY_ONE;
-	else
-		err |= opt_choice(env, "variant", "add_all_del_all", "in_place", &add_all);
+	for (int i = 0; v && i < (int)(sizeof(churn_variant_names) / sizeof(*churn_variant_names)); i++)
+		if (strcmp(v, churn_variant_names[i]) == 0)
+			variant = i;
+	if (v && variant < 0) {
+		fprintf(stderr, "nlsim: client churn: variant='%s': expected one_by_one, "
+			"add_all_del_all or in_place\n", v);
+		err = -EINVAL;
+	}
 	err |= opt_choice(env, "pod_netns", "on", "off", &netns_on);
 	err |= opt_choice(env, "order", "delport_first", "link_first", &delport);
 	err |= opt_choice(env, "ovs", "on", "off", &ovs_on);
@@ -385,7 +389,7 @@ static int churn_options(struct churn *c, const struct client_env *env)
 	c->ip_exec = ip_us * SIM_NSEC_PER_USEC;
 	c->vsctl_exec = vsctl_us * SIM_NSEC_PER_USEC;
 	c->netns_rtnl = (int)nsr;
-	c->variant = variant >= 0 ? variant : add_all ? CHURN_ADD_ALL_DEL_ALL : CHURN_IN_PLACE;
+	c->variant = variant >= 0 ? variant : CHURN_ADD_ALL_DEL_ALL;
 	c->netns = netns_on;
 	c->delport_first = delport;
 	c->use_ovs = ovs_on;
