@@ -38,7 +38,6 @@
 
 #include "model/internal.h"
 
-#define IFAPROT_KERNEL_LL 3
 #define IF_READY 0x80000000u
 
 static void addrconf_dad_work(struct delayed_work *dw);
@@ -154,7 +153,7 @@ static void ifa6_notify(struct net_device *dev, int type)
 	mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
 	mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_PERMANENT);
 	if (dev_kernel(dev)->params.addrconf_ifa_proto)
-		mnl_attr_put_u8(nlh, 11 /* IFA_PROTO */, IFAPROT_KERNEL_LL);
+		mnl_attr_put_u8(nlh, IFA_PROTO, IFAPROT_KERNEL_LL);
 	notify(dev, buf, nlh->nlmsg_len, RTNLGRP_IPV6_IFADDR);
 }
 
