@@ -9,10 +9,12 @@
  *    are announced on RTNLGRP_IPV6_ROUTE, then inet6_ifinfo_notify sends an
  *    AF_INET6 RTM_NEWLINK on RTNLGRP_IPV6_IFINFO;
  *  - the EUI-64 link-local address starts tentative (no message); duplicate
- *    address detection ends after a random wait below rtr_solicit_delay plus
- *    one retrans_time (dad_transmits = 1), when addrconf_dad_work, holding
- *    RTNL, announces RTM_NEWADDR (RTNLGRP_IPV6_IFADDR) and the address's
- *    local route (RTNLGRP_IPV6_ROUTE);
+ *    address detection runs addrconf_dad_work three times, each under its
+ *    own rtnl_lock(): at once (DAD_BEGIN; an IFF_NOARP device completes
+ *    here), after a random wait below rtr_solicit_delay (the one probe of
+ *    dad_transmits = 1), and one retrans_time later, when it announces
+ *    RTM_NEWADDR (RTNLGRP_IPV6_IFADDR) and the address's local route
+ *    (RTNLGRP_IPV6_ROUTE);
  *  - addrconf_ifdown on NETDEV_DOWN or NETDEV_UNREGISTER withdraws them:
  *    RTM_DELROUTE fe80::/64, the local route, ff00::/8, then RTM_DELADDR
  *    (the local route and the address only once DAD announced them).
@@ -22,12 +24,15 @@
  *
  * Differences: the kernel runs one DAD work per address on a workqueue and
  * draws its wait from the kernel PRNG; the model keeps one work per kernel
- * that completes every due address in turn, each under its own rtnl_lock()
- * (class addrconf, out of line in the kernel, so delay-kfunc delays it), and
- * derives the wait from the address itself so that no other random draw
- * (MAC addresses) moves. Left out: router solicitations (no message without
- * a router), MLD, carrier loss after configuration (the kernel marks the
- * routes linkdown and keeps the address), stable-privacy addresses, lo.
+ * and a list of addresses sorted by their next step, runs every due step in
+ * turn, each under its own rtnl_lock() (class addrconf, out of line in the
+ * kernel, so delay-kfunc delays it), and derives the wait from the address
+ * itself so that no other random draw (MAC addresses) moves. Left out:
+ * router solicitations (no message without a router; IF_RS_SENT), MLD,
+ * carrier loss after configuration (the kernel marks the routes linkdown and
+ * keeps the address), MTU below 1280, NLM_F_EXCL on the first prefix route
+ * of a namespace (the measured host had others), stable-privacy addresses,
+ * lo.
  */
 #include <string.h>
 
@@ -48,12 +53,12 @@ void addrconf_init(struct kernel *k)
 	delayed_work_init(k, &k->addrconf.work, "addrconf_dad", addrconf_dad_work);
 }
 
+/* After every device is gone: each took itself off the list at DOWN or
+ * UNREGISTER, so nothing is left to touch. */
 void addrconf_fini(struct kernel *k)
 {
-	struct net_device *dev, *tmp;
-
-	cds_list_for_each_entry_safe(dev, tmp, &k->addrconf.pending, in6_dad_list)
-		cds_list_del_init(&dev->in6_dad_list);
+	WARN_ON(!cds_list_empty(&k->addrconf.pending));
+	CDS_INIT_LIST_HEAD(&k->addrconf.pending);
 	delayed_work_fini(&k->addrconf.work);
 }
 
@@ -106,7 +111,7 @@ static void rt6_notify(struct net_device *dev, int type, enum rt6 which)
 {
 	static const unsigned char ff00[16] = { 0xff }, fe80[16] = { 0xfe, 0x80 };
 	static const unsigned char cacheinfo[32];
-	char buf[256] __attribute__((aligned(4)));
+	char buf[256] __attribute__((aligned(4))) = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	uint32_t table = which == RT6_PREFIX ? RT_TABLE_MAIN : RT_TABLE_LOCAL;
@@ -135,9 +140,10 @@ static void rt6_notify(struct net_device *dev, int type, enum rt6 which)
 /* inet6_ifa_notify: the permanent link-local address of @dev. */
 static void ifa6_notify(struct net_device *dev, int type)
 {
-	char buf[128] __attribute__((aligned(4)));
+	char buf[128] __attribute__((aligned(4))) = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	uint32_t stamp = (uint32_t)(k_now(dev_kernel(dev)) / 10000000);	/* 1/100 s */
+	/* created and updated when configured (ipv6_add_addr), in 1/100 s */
+	uint32_t stamp = (uint32_t)(dev->in6_created / 10000000);
 	struct ifa_cacheinfo ci = { .ifa_prefered = ~0u, .ifa_valid = ~0u,
 				    .cstamp = stamp, .tstamp = stamp };
 	struct ifaddrmsg *ifa;
@@ -160,7 +166,7 @@ static void ifa6_notify(struct net_device *dev, int type)
 /* inet6_ifinfo_notify: an AF_INET6 RTM_NEWLINK (inet6_fill_ifinfo). */
 static void ifinfo6_notify(struct net_device *dev)
 {
-	char buf[1024] __attribute__((aligned(4)));
+	char buf[1024] __attribute__((aligned(4))) = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifm;
 	struct nlattr *pi;
@@ -186,9 +192,9 @@ static void ifinfo6_notify(struct net_device *dev)
 	notify(dev, buf, nlh->nlmsg_len, RTNLGRP_IPV6_IFINFO);
 }
 
-/* The DAD wait of @dev: a fraction of rtr_solicit_delay taken from its
- * address (the kernel draws it at random), plus retrans_time. */
-static ktime_t dad_wait(const struct net_device *dev)
+/* The random wait before the probe: a fraction of rtr_solicit_delay taken
+ * from the address (the kernel draws it at random). */
+static ktime_t dad_rand_wait(const struct net_device *dev)
 {
 	const struct kernel_params *p = &dev_kernel(dev)->params;
 	uint32_t h = 2166136261u;
@@ -196,24 +202,39 @@ static ktime_t dad_wait(const struct net_device *dev)
 	for (int i = 0; i < 6; i++)
 		h = (h ^ dev->addr[i]) * 16777619u;
 	h = (h ^ (uint32_t)dev->ifindex) * 16777619u;
-	return p->addrconf_rtr_solicit_delay * (ktime_t)(h % 1000) / 1000 +
-	       p->addrconf_retrans_time;
+	return p->addrconf_rtr_solicit_delay * (ktime_t)(h % 1000) / 1000;
 }
 
-/* Arm the DAD work for the earliest pending deadline. */
-static void dad_rearm(struct kernel *k)
+/* Arm the work for the first pending step. */
+static void dad_arm(struct kernel *k)
 {
-	struct net_device *dev;
-	ktime_t first = -1, now = k_now(k);
-	ktime_t tick = jiffies_to_ktime(k, 1) - jiffies_to_ktime(k, 0);
+	ktime_t now = k_now(k), tick = jiffies_to_ktime(k, 1) - jiffies_to_ktime(k, 0);
+	ktime_t when;
 
-	cds_list_for_each_entry(dev, &k->addrconf.pending, in6_dad_list)
-		if (first < 0 || dev->in6_dad_deadline < first)
-			first = dev->in6_dad_deadline;
-	if (first < 0)
+	if (cds_list_empty(&k->addrconf.pending))
 		return;
+	when = cds_list_first_entry(&k->addrconf.pending, struct net_device,
+				    in6_dad_list)->in6_dad_deadline;
 	mod_delayed_work(&k->addrconf.work,
-			 first <= now ? 0 : (unsigned long)((first - now + tick - 1) / tick));
+			 when <= now ? 0 : (unsigned long)((when - now + tick - 1) / tick));
+}
+
+/* Queue @dev's next DAD step at @when, keeping the list sorted by time (ties
+ * in queueing order); new steps are usually the latest, so the walk starts
+ * at the tail. The work is re-armed when the step became the first. */
+static void dad_queue(struct net_device *dev, ktime_t when)
+{
+	struct kernel *k = dev_kernel(dev);
+	struct cds_list_head *pos = k->addrconf.pending.prev;
+
+	cds_list_del_init(&dev->in6_dad_list);
+	dev->in6_dad_deadline = when;
+	while (pos != &k->addrconf.pending &&
+	       cds_list_entry(pos, struct net_device, in6_dad_list)->in6_dad_deadline > when)
+		pos = pos->prev;
+	cds_list_add(&dev->in6_dad_list, pos);
+	if (pos == &k->addrconf.pending)
+		dad_arm(k);
 }
 
 static void addrconf_dev_config(struct net_device *dev)
@@ -221,13 +242,13 @@ static void addrconf_dev_config(struct net_device *dev)
 	struct kernel *k = dev_kernel(dev);
 
 	dev->in6_ready = true;
+	dev->in6_created = k_now(k);
 	ll_addr(dev, dev->in6_ll);
 	rt6_notify(dev, RTM_NEWROUTE, RT6_MCAST);
 	rt6_notify(dev, RTM_NEWROUTE, RT6_PREFIX);
 	ifinfo6_notify(dev);
-	dev->in6_dad_deadline = k_now(k) + dad_wait(dev);
-	cds_list_add_tail(&dev->in6_dad_list, &k->addrconf.pending);
-	dad_rearm(k);
+	dev->in6_dad_stage = 0;
+	dad_queue(dev, k_now(k));	/* addrconf_dad_start: DAD_BEGIN at once */
 }
 
 static void addrconf_ifdown(struct net_device *dev)
@@ -242,15 +263,15 @@ static void addrconf_ifdown(struct net_device *dev)
 	cds_list_del_init(&dev->in6_dad_list);
 }
 
-/* addrconf_notify - the netdevice notifier. Caller holds RTNL. */
+/* addrconf_notify - the netdevice notifier. Caller holds RTNL. A configured
+ * device is withdrawn at DOWN/UNREGISTER even if addrconf was switched off
+ * meanwhile: it must leave the pending list before it is freed. */
 void addrconf_notify(struct net_device *dev, unsigned long event)
 {
-	if (!addrconf_eligible(dev))
-		return;
 	switch (event) {
 	case NETDEV_UP:
 	case NETDEV_CHANGE:
-		if (!dev->in6_ready && addrconf_link_ready(dev))
+		if (addrconf_eligible(dev) && !dev->in6_ready && addrconf_link_ready(dev))
 			addrconf_dev_config(dev);
 		break;
 	case NETDEV_DOWN:
@@ -265,15 +286,16 @@ static struct net_device *first_due(struct kernel *k)
 {
 	struct net_device *dev;
 
-	cds_list_for_each_entry(dev, &k->addrconf.pending, in6_dad_list)
-		if (dev->in6_dad_deadline <= k_now(k))
-			return dev;
-	return NULL;
+	if (cds_list_empty(&k->addrconf.pending))
+		return NULL;
+	dev = cds_list_first_entry(&k->addrconf.pending, struct net_device, in6_dad_list);
+	return dev->in6_dad_deadline <= k_now(k) ? dev : NULL;
 }
 
-/* addrconf_dad_work + addrconf_dad_completed: each due address under its
- * own RTNL. The device is looked up again once RTNL is held: it may have
- * gone down during the wait for the lock. */
+/* addrconf_dad_work: every due step under its own RTNL. The device is
+ * looked up again once RTNL is held: it may have gone down during the wait
+ * for the lock. Stage 0 is DAD_BEGIN (an IFF_NOARP device needs no probe),
+ * stage 1 sends the probe, stage 2 is addrconf_dad_completed. */
 static void addrconf_dad_work(struct delayed_work *dw)
 {
 	struct kernel *k = dw->k;
@@ -284,12 +306,20 @@ static void addrconf_dad_work(struct delayed_work *dw)
 		dev = first_due(k);
 		if (dev) {
 			k_sleep(k, k->params.cost_addrconf_dad);
-			cds_list_del_init(&dev->in6_dad_list);
-			dev->in6_addr_done = true;
-			ifa6_notify(dev, RTM_NEWADDR);
-			rt6_notify(dev, RTM_NEWROUTE, RT6_LOCAL);
+			if (dev->in6_dad_stage == 0 && !(dev->flags & IFF_NOARP)) {
+				dev->in6_dad_stage = 1;
+				dad_queue(dev, k_now(k) + dad_rand_wait(dev));
+			} else if (dev->in6_dad_stage == 1) {
+				dev->in6_dad_stage = 2;
+				dad_queue(dev, k_now(k) + k->params.addrconf_retrans_time);
+			} else {
+				cds_list_del_init(&dev->in6_dad_list);
+				dev->in6_addr_done = true;
+				ifa6_notify(dev, RTM_NEWADDR);
+				rt6_notify(dev, RTM_NEWROUTE, RT6_LOCAL);
+			}
 		}
 		rtnl_unlock(k);
 	}
-	dad_rearm(k);
+	dad_arm(k);
 }

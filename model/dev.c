@@ -187,6 +187,7 @@ struct net_device *alloc_netdev(struct net *net, const char *name,
 
 void free_netdev(struct net_device *dev)
 {
+	WARN_ON(!cds_list_empty(&dev->in6_dad_list));	/* addrconf took it off at DOWN */
 	if (dev->ops->priv_destructor)
 		dev->ops->priv_destructor(dev);
 	free(dev);

@@ -128,7 +128,8 @@ struct net_device {
 	 * pending DAD's deadline (addrconf.c) */
 	bool in6_ready, in6_addr_done;
 	unsigned char in6_ll[16];	/* link-local address, fixed at configuration */
-	ktime_t in6_dad_deadline;
+	ktime_t in6_dad_deadline, in6_created;
+	int in6_dad_stage;		/* 0 begin, 1 probe, 2 complete */
 	struct cds_list_head in6_dad_list;	/* kernel->addrconf.pending */
 	struct cds_list_head todo_list;	/* unregister batch */
 };

@@ -58,6 +58,8 @@ static bool rtnl_pays_delay(struct kernel *k, int cls)
 		return true;
 	if (p->rtnl_delay_share <= 0 || !(p->rtnl_delay_share_classes & (1 << cls)))
 		return false;
+	if (p->rtnl_delay_share >= 1000)
+		return true;
 	n = ++k->rtnl.share_calls;
 	return (n * p->rtnl_delay_share) / 1000 != ((n - 1) * p->rtnl_delay_share) / 1000;
 }

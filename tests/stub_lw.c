@@ -132,6 +132,10 @@ struct lw_env *lw_env_create(const char *profile)
 	env->req = sim_socket_open(env->w, env->net);
 	setsockopt(env->mon, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp));
 	env->mon_sk = sim_fd_sock(env->mon);
+	/* the link_watch, operstate and RTNL suites time RTNL to the
+	 * microsecond: IPv6 autoconfiguration's DAD work (which takes RTNL right
+	 * after a link becomes ready) is off unless a test turns it on */
+	kernel_param_set(env->k, "addrconf", "0");
 	env->req_sk = sim_fd_sock(env->req);
 	sim_world_observe(env->w, lw_observe, env);
 	return env;
