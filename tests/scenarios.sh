@@ -2,7 +2,8 @@
 # tests/scenarios.sh - golden traces and exit statuses of `nlsim run`.
 #
 # For every tests/golden/runs/NAME.cmd (one line: the arguments after
-# `nlsim`), run it twice: both outputs must be byte-identical (determinism)
+# `nlsim`), run it twice: both outputs must be byte-identical (determinism;
+# `run` commands also twice with --pcap, and the pcaps must be identical)
 # and equal tests/golden/runs/NAME.out, and the exit status must equal the
 # number in NAME.status (0 when absent). To update a golden file on purpose:
 #   NLSIM_UPDATE_GOLDEN=1 make check
@@ -24,6 +25,15 @@ for cmdf in tests/golden/runs/*.cmd; do
 	"$nlsim" "${args[@]}" > "$tmp/b" 2> /dev/null
 	if ! cmp -s "$tmp/a" "$tmp/b"; then
 		echo "FAIL $name: two runs differ (determinism)"; fail=$((fail + 1)); continue
+	fi
+	# every byte on the wire too (padding included), not only the text trace
+	if [ "${args[0]}" = run ]; then
+		"$nlsim" "${args[@]}" --pcap "$tmp/a.pcap" > /dev/null 2>&1
+		"$nlsim" "${args[@]}" --pcap "$tmp/b.pcap" > /dev/null 2>&1
+		if ! cmp -s "$tmp/a.pcap" "$tmp/b.pcap"; then
+			echo "FAIL $name: two runs wrote different pcaps (determinism)"
+			fail=$((fail + 1)); continue
+		fi
 	fi
 	if [ "$st" != "$want_status" ]; then
 		echo "FAIL $name: exit status $st, want $want_status"; cat "$tmp/a.err"
