@@ -67,13 +67,20 @@ bool inet6_fill_protinfo(struct nlmsghdr *nlh, size_t cap, uint32_t flags6)
 
 /* rtnl_fill_link_af with inet_fill_link_af and inet6_fill_link_af: the
  * per-family blocks of a device that has its inet/inet6 data. The inet6
- * IF_READY flag is approximated as "running with carrier" (addrconf.c sets
- * it when linkwatch has run). */
+ * flags are idev->if_flags: IF_READY from addrconf's configuration to its
+ * withdrawal, IF_RS_SENT once DAD ended and a router solicitation went out
+ * (addrconf.c). With addrconf off, IF_READY is approximated as "running
+ * with carrier". */
 static bool put_af_spec(struct nlmsghdr *nlh, size_t cap, const struct net_device *dev)
 {
 	static const unsigned char zeros[INET_CONF_LEN];
 	struct nlattr *af, *inet, *inet6;
-	uint32_t flags6 = netif_running(dev) && netif_carrier_ok(dev) ? 0x80000000 : 0;
+	uint32_t flags6;
+
+	if (dev_kernel(dev)->params.addrconf)
+		flags6 = (dev->in6_ready ? 0x80000000u : 0) | (dev->in6_addr_done ? 0x10u : 0);
+	else
+		flags6 = netif_running(dev) && netif_carrier_ok(dev) ? 0x80000000u : 0;
 
 	af = nest_start_noflag(nlh, cap, IFLA_AF_SPEC);
 	if (!af)
