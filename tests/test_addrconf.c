@@ -6,7 +6,10 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include <libmnl/libmnl.h>
+
 #include "tests/stub_lw.h"
+#include "tests/stub_nl.h"
 #include "tests/testutil.h"
 
 /* The monitor also joins the three IPv6 groups; returns the env. */
@@ -229,6 +232,53 @@ static void switched_off_midway_still_withdraws(void)
 	ASSERT_EQ_INT(lw_env_destroy(env), 0);
 }
 
+/* IFLA_INET6_FLAGS inside IFLA_AF_SPEC/AF_INET6 of a GETLINK reply for
+ * @name, or 0xdeadbeef when absent. */
+static uint32_t inet6_flags(int fd, const char *name)
+{
+	struct nlreq r;
+	struct linkmsg m;
+	const struct nlattr *af, *fam, *a;
+
+	nlreq_link(&r, RTM_GETLINK, 0, 9, 0);
+	nlreq_name(&r, name);
+	if (nlreq_send(fd, &r) < 0 || !nl_recv_link(fd, &m) || !(af = m.tb[IFLA_AF_SPEC]))
+		return 0xdeadbeef;
+	mnl_attr_for_each_nested(fam, af)
+		if (mnl_attr_get_type(fam) == AF_INET6)
+			mnl_attr_for_each_nested(a, fam)
+				if (mnl_attr_get_type(a) == IFLA_INET6_FLAGS)
+					return mnl_attr_get_u32(a);
+	return 0xdeadbeef;
+}
+
+/* A link's inet6 flags are addrconf's: nothing while down, IF_READY
+ * (0x80000000) once configured, IF_RS_SENT (0x10) too after DAD, nothing
+ * again after down. */
+static void link_inet6_flags_follow_addrconf(void)
+{
+	struct sim_world *w = sim_world_create(1, "v6.18");
+	struct net *net;
+	int ip;
+
+	REQUIRE(w);
+	net = kernel_init_net(sim_world_kernel(w));
+	ip = nl_open(w, net, false);
+	REQUIRE(ip >= 0);
+	ASSERT_EQ_INT(nl_veth_add(ip, "v0", "v1"), 0);
+	ASSERT_EQ_UINT(inet6_flags(ip, "v0"), 0);
+	ASSERT_EQ_INT(nl_link_up(ip, "v0", true), 0);
+	ASSERT_EQ_INT(nl_link_up(ip, "v1", true), 0);
+	sim_engine_run_idle(sim_world_engine(w), 100000000LL);
+	ASSERT_EQ_UINT(inet6_flags(ip, "v0"), 0x80000000u);
+	sim_engine_run_idle(sim_world_engine(w), 3000000000LL);
+	ASSERT_EQ_UINT(inet6_flags(ip, "v0"), 0x80000010u);
+	ASSERT_EQ_INT(nl_link_up(ip, "v0", false), 0);
+	ASSERT_EQ_UINT(inet6_flags(ip, "v0"), 0);
+	sim_engine_run_idle(sim_world_engine(w), 60000000000LL);
+	ASSERT_EQ_INT(sim_world_destroy(w), 0);
+}
+
 TEST_SUITE(addrconf, NULL, NULL,
 	   TEST_CASE(veth_up_announces_routes_then_the_address_after_dad),
 	   TEST_CASE(delete_withdraws_in_the_measured_order),
@@ -236,4 +286,5 @@ TEST_SUITE(addrconf, NULL, NULL,
 	   TEST_CASE(dad_pays_the_injected_delay),
 	   TEST_CASE(v58_addresses_and_the_switch),
 	   TEST_CASE(noarp_device_completes_dad_at_once),
-	   TEST_CASE(switched_off_midway_still_withdraws));
+	   TEST_CASE(switched_off_midway_still_withdraws),
+	   TEST_CASE(link_inet6_flags_follow_addrconf));
