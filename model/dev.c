@@ -336,7 +336,7 @@ void unregister_netdevice_many(struct kernel *k, struct cds_list_head *kill)
 	 * before the frees; the unregistering task pays it in rtnl_unlock(). The
 	 * frees themselves happen here, as nothing waits for references. */
 	if (!cds_list_empty(kill) && k->svc.current(k->svc.ctx))
-		k->rtnl.todo_barrier = true;
+		k->rtnl.unreg_barrier_due = true;
 	cds_list_for_each_entry_safe(dev, tmp, kill, todo_list) {
 		cds_list_del(&dev->todo_list);
 		cds_list_add_tail(&dev->todo_list, &k->zombies);

@@ -232,7 +232,7 @@ struct rtnl {
 	ktime_t acquired_at;
 	unsigned int waiters;
 	uint64_t share_calls;		/* calls of the share classes so far */
-	bool todo_barrier;		/* netdev_run_todo's rcu_barrier due at unlock */
+	bool unreg_barrier_due;	/* this holder unregistered: rcu_barrier at unlock */
 	struct kwaitq wq;
 	struct rtnl_class_stats stats[RTNL_CLASS_MAX];
 };

@@ -137,8 +137,8 @@ void rtnl_unlock(struct kernel *k)
 	}
 	/* netdev_run_todo's rcu_barrier(), after __rtnl_unlock(), in the
 	 * context of the holder that unregistered devices */
-	if (r->todo_barrier) {
-		r->todo_barrier = false;
+	if (r->unreg_barrier_due) {
+		r->unreg_barrier_due = false;
 		k_sleep(k, k->params.cost_run_todo_barrier);
 	}
 }
