@@ -19,6 +19,7 @@ static const char *const rtnl_class_names[RTNL_CLASS_MAX] = {
 	[RTNL_CLASS_GENETLINK] = "genetlink",
 	[RTNL_CLASS_DRIVER] = "driver",
 	[RTNL_CLASS_ADDRCONF] = "addrconf",
+	[RTNL_CLASS_REGISTER] = "register",
 	[RTNL_CLASS_CONTENDER] = "contender",
 };
 

@@ -60,8 +60,9 @@ enum rtnl_class {
 	RTNL_CLASS_ETHTOOL,	/* ethtool ioctl / netlink ops */
 	RTNL_CLASS_LINKWATCH,	/* linkwatch_event work */
 	RTNL_CLASS_GENETLINK,	/* genetlink families (OVS vport add/del) */
-	RTNL_CLASS_DRIVER,	/* driver probe/remove, register_netdev */
+	RTNL_CLASS_DRIVER,	/* driver probe/remove calling rtnl_lock() */
 	RTNL_CLASS_ADDRCONF,	/* IPv6 addrconf_dad_work */
+	RTNL_CLASS_REGISTER,	/* register_netdev: rtnl_lock_killable() */
 	RTNL_CLASS_CONTENDER,	/* synthetic background holders */
 	RTNL_CLASS_MAX
 };

@@ -210,6 +210,44 @@ static void netns_move_holds_rtnl_and_the_delete_barrier_does_not(void)
 	ASSERT_EQ_INT(lw_env_destroy(env), 0);
 }
 
+/* A namespace made from a task registers lo through register_netdev, whose
+ * rtnl_lock_killable() a delay-kfunc on rtnl_lock does not hook: class
+ * register, not delayed by the default rtnl.delay_classes. */
+struct netns_maker {
+	struct lw_env *env;
+	sim_time_t start, done;
+	int err;
+};
+
+static void netns_maker_body(void *arg)
+{
+	struct netns_maker *m = arg;
+
+	sim_task_sleep(m->env->e, m->start - lw_now(m->env));
+	m->err = kernel_netns_add(m->env->k, "ns1", NULL);
+	m->done = lw_now(m->env);
+}
+
+static void lo_of_a_new_namespace_is_not_delayed(void)
+{
+	struct lw_env *env = lw_env_create("v6.18");
+	struct netns_maker m = { .env = env };
+	const struct rtnl_class_stats *st;
+
+	REQUIRE(env);
+	ASSERT_EQ_INT(lw_param(env, "rtnl.delay", "5ms"), 0);
+	m.start = lw_now(env) + LW_MS(1);
+	sim_task_spawn(env->e, "ip-netns", netns_maker_body, &m, 0);
+	lw_run_for(env, LW_MS(20));
+	ASSERT_EQ_INT(m.err, 0);
+	CU_ASSERT(m.done - m.start < LW_MS(5));
+	st = kernel_rtnl_stats(env->k, RTNL_CLASS_REGISTER);
+	ASSERT_EQ_INT(st->acquisitions, 1);
+	ASSERT_EQ_INT(st->delay_total, 0);
+	ASSERT_EQ_INT(kernel_rtnl_stats(env->k, RTNL_CLASS_DRIVER)->acquisitions, 0);
+	ASSERT_EQ_INT(lw_env_destroy(env), 0);
+}
+
 /* The linkwatch class is delayed by default when rtnl.delay is set: the run
  * starts after the delay, with RTNL free during it. */
 static void linkwatch_pays_the_injected_delay(void)
@@ -304,6 +342,7 @@ TEST_SUITE(rtnl, NULL, NULL,
 	   TEST_CASE(delay_is_spent_before_the_lock_without_holding_it),
 	   TEST_CASE(a_share_of_a_class_pays_the_delay_evenly),
 	   TEST_CASE(linkwatch_pays_the_injected_delay),
+	   TEST_CASE(lo_of_a_new_namespace_is_not_delayed),
 	   TEST_CASE(netns_move_holds_rtnl_and_the_delete_barrier_does_not),
 	   TEST_CASE(waiters_get_rtnl_in_fifo_order_by_hand_off),
 	   TEST_CASE(rtnl_stats_add_up));

@@ -37,12 +37,16 @@ int loopback_net_init(struct net *net)
 	memset(dev->broadcast, 0, sizeof(dev->broadcast));
 	dev->addr_assign_type = 0;
 	dev->ifindex = 1;
-	/* setup_net runs the pernet init under RTNL. At boot no task exists
-	 * and nothing else runs: mark RTNL held for the assertions only. From
-	 * a task (`ip netns add` during a run) take it for real, so nobody
-	 * else can run under RTNL while registration sleeps. */
+	/* loopback_net_init registers lo with register_netdev(), which takes
+	 * RTNL through rtnl_lock_killable() (v5.8 to v6.18; Debian's 6.1 and
+	 * 6.12 binaries, docs/kernel-measurements.md), not rtnl_lock(): a
+	 * delay-kfunc on rtnl_lock does not see it, hence its own class, not
+	 * delayed by default. At boot no task exists and nothing else runs:
+	 * mark RTNL held for the assertions only. From a task (`ip netns add`
+	 * during a run) take it for real, so nobody else can run under RTNL
+	 * while registration sleeps. */
 	if (in_task) {
-		rtnl_lock(k, RTNL_CLASS_DRIVER);
+		rtnl_lock(k, RTNL_CLASS_REGISTER);
 		err = register_netdevice(dev);
 		rtnl_unlock(k);
 	} else {
