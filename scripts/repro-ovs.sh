@@ -9,8 +9,8 @@
 #
 # Usage: scripts/repro-ovs.sh [path/to/nlsim] [output dir]
 #   REPS=5 JOBS=<cpus> SCN=<scenario> environment overrides (SCN: default
-#   scenarios/ovs-churn.nls; scenarios/ovs-churn-share.nls is the doc's
-#   hypothesis A); extra `nlsim sweep` options in SWEEP_ARGS (e.g.
+#   scenarios/ovs-churn.nls, the doc's hypothesis A;
+#   scenarios/ovs-churn-all.nls is hypothesis B); extra `nlsim sweep` options in SWEEP_ARGS (e.g.
 #   SWEEP_ARGS="--set vsctl_us=4000") for what-if runs.
 # Writes OUT/sweep.csv, OUT/predict.csv, OUT/table.md, OUT/ovs-churn-100.svg
 # (and copies the SVG to docs/reproductions/ when OUT is the default).
@@ -157,7 +157,7 @@ awk -F, '
 	END {
 		for (j = 1; j <= m; j++) {
 			k = order[j]; split(k, a, " "); first = 1
-			nc = split("rtnetlink dump ioctl ethtool linkwatch genetlink driver contender", cl, " ")
+			nc = split("rtnetlink dump ioctl ethtool linkwatch genetlink driver addrconf contender", cl, " ")
 			for (ci = 1; ci <= nc; ci++) if (acq[k, c = cl[ci]] > 0) {
 				printf "| %s | %s | %s | %s | %s | %s | %.0f | %.3f | %.3f |\n",
 					first ? a[1] : "", first ? a[2] : "", first ? a[3] : "",
