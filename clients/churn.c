@@ -310,21 +310,22 @@ static void churn_task(void *arg)
 /* ---- options ------------------------------------------------------------------ */
 
 static int opt_choice(const struct client_env *env, const char *key, const char *a,
-		      const char *b, bool *is_a)
+		      const char *b, bool *is_a, char *why, size_t len)
 {
 	const char *v = env->opt(env->action, key);
 
 	if (!v)
 		return 0;
 	if (strcmp(v, a) && strcmp(v, b)) {
-		fprintf(stderr, "nlsim: client churn: %s='%s': expected %s or %s\n", key, v, a, b);
+		snprintf(why, len, "%s='%s': expected %s or %s", key, v, a, b);
 		return -EINVAL;
 	}
 	*is_a = !strcmp(v, a);
 	return 0;
 }
 
-static int opt_num(const struct client_env *env, const char *key, long lo, long hi, long *out)
+static int opt_num(const struct client_env *env, const char *key, long lo, long hi, long *out,
+		   char *why, size_t len)
 {
 	const char *v = env->opt(env->action, key);
 	char *end;
@@ -335,83 +336,84 @@ static int opt_num(const struct client_env *env, const char *key, long lo, long 
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < lo || n > hi) {
-		fprintf(stderr, "nlsim: client churn: %s='%s': expected an integer in %ld..%ld\n",
-			key, v, lo, hi);
+		snprintf(why, len, "%s='%s': expected an integer in %ld..%ld", key, v, lo, hi);
 		return -EINVAL;
 	}
 	*out = n;
 	return 0;
 }
 
+static int opt_variant(const struct client_env *env, enum churn_variant *out, char *why,
+		       size_t len)
+{
+	const char *v = env->opt(env->action, "variant");
+
+	*out = CHURN_ADD_ALL_DEL_ALL;
+	if (!v)
+		return 0;
+	for (int i = 0; i < (int)(sizeof(churn_variant_names) / sizeof(*churn_variant_names)); i++)
+		if (strcmp(v, churn_variant_names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	snprintf(why, len, "variant='%s': expected one_by_one, add_all_del_all or in_place", v);
+	return -EINVAL;
+}
+
 static const char *const known_opts[] = {
 	"ifaces", "variant", "pod_netns", "order", "ovs", "ip_exec_us", "vsctl_exec_us",
-	"netns_rtnl",
+	"netns_rtnl", NULL,
 };
 
-static int churn_options(struct churn *c, const struct client_env *env)
+/* The options into @c: 0, or -EINVAL with the first bad one in @why. Both
+ * the scenario check and churn_start() read them here. */
+static int churn_options(struct churn *c, const struct client_env *env, char *why, size_t len)
 {
 	long n = 10, ip_us = CHURN_IP_EXEC_US, vsctl_us = CHURN_VSCTL_EXEC_US, nsr = 1;
 	bool netns_on = true, delport = true, ovs_on = true;
-	const char *v;
-	int variant = -1;
-	int err = 0;
+	int err;
 
-	/* Unknown keys are typos: refuse them rather than run something else.
-	 * The runner hands us its parsed action (sim/scenario.c, start_client). */
-	if (env->action) {
-		const struct scn_action *a = env->action;
-
-		for (int i = 0; i < a->nopts; i++) {
-			bool known = !strcmp(a->opt_key[i], "netns");	/* the runner's */
-
-			for (size_t j = 0; j < sizeof(known_opts) / sizeof(known_opts[0]); j++)
-				known |= !strcmp(a->opt_key[i], known_opts[j]);
-			if (!known) {
-				fprintf(stderr, "nlsim: client churn: unknown option '%s' "
-					"(known: ifaces variant pod_netns order ovs ip_exec_us "
-					"vsctl_exec_us netns_rtnl)\n", a->opt_key[i]);
-				err = -EINVAL;
-			}
-		}
-	}
-	err |= opt_num(env, "ifaces", 1, CHURN_MAX_IFACES, &n);
-	err |= opt_num(env, "ip_exec_us", 0, 10000000, &ip_us);
-	err |= opt_num(env, "vsctl_exec_us", 0, 10000000, &vsctl_us);
-	err |= opt_num(env, "netns_rtnl", 0, 1000, &nsr);
-	v = env->opt(env->action, "variant");
-	for (int i = 0; v && i < (int)(sizeof(churn_variant_names) / sizeof(*churn_variant_names)); i++)
-		if (strcmp(v, churn_variant_names[i]) == 0)
-			variant = i;
-	if (v && variant < 0) {
-		fprintf(stderr, "nlsim: client churn: variant='%s': expected one_by_one, "
-			"add_all_del_all or in_place\n", v);
-		err = -EINVAL;
-	}
-	err |= opt_choice(env, "pod_netns", "on", "off", &netns_on);
-	err |= opt_choice(env, "order", "delport_first", "link_first", &delport);
-	err |= opt_choice(env, "ovs", "on", "off", &ovs_on);
+	err = client_opts_known(env, known_opts, why, len) ?:
+	      opt_num(env, "ifaces", 1, CHURN_MAX_IFACES, &n, why, len) ?:
+	      opt_num(env, "ip_exec_us", 0, 10000000, &ip_us, why, len) ?:
+	      opt_num(env, "vsctl_exec_us", 0, 10000000, &vsctl_us, why, len) ?:
+	      opt_num(env, "netns_rtnl", 0, 1000, &nsr, why, len) ?:
+	      opt_variant(env, &c->variant, why, len) ?:
+	      opt_choice(env, "pod_netns", "on", "off", &netns_on, why, len) ?:
+	      opt_choice(env, "order", "delport_first", "link_first", &delport, why, len) ?:
+	      opt_choice(env, "ovs", "on", "off", &ovs_on, why, len);
 	c->n = (int)n;
 	c->ip_exec = ip_us * SIM_NSEC_PER_USEC;
 	c->vsctl_exec = vsctl_us * SIM_NSEC_PER_USEC;
 	c->netns_rtnl = (int)nsr;
-	c->variant = variant >= 0 ? variant : CHURN_ADD_ALL_DEL_ALL;
 	c->netns = netns_on;
 	c->delport_first = delport;
 	c->use_ovs = ovs_on;
-	return err ? -EINVAL : 0;
+	return err;
 }
 
-/* churn_start - `client churn ...`: check the options, spawn the script. */
+/* churn_check_opts - the options of `client churn`, while the scenario is read. */
+int churn_check_opts(const struct client_env *env, char *why, size_t len)
+{
+	struct churn c = { .n = 0 };
+
+	return churn_options(&c, env, why, len);
+}
+
+/* churn_start - `client churn ...`: read the options, spawn the script. */
 void churn_start(const struct client_env *env)
 {
 	struct churn *c = calloc(1, sizeof(*c));
+	char why[256];
 
 	if (!c)
 		return;
 	c->env = *env;
 	c->e = sim_world_engine(env->w);
 	c->k = sim_world_kernel(env->w);
-	if (churn_options(c, env)) {
+	if (churn_options(c, env, why, sizeof(why))) {
+		/* the scenario check refused these already, unless skipped */
+		fprintf(stderr, "nlsim: client churn: %s\n", why);
 		metrics_add(env->m, "churn.errors", 1);
 		free(c);
 		return;

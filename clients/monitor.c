@@ -73,6 +73,15 @@ static void monitor_task(void *arg)
 	free(mon);
 }
 
+/* monitor_check_opts - `ip monitor link` has no options of its own here
+ * (netns= is the runner's): any other is refused. */
+int monitor_check_opts(const struct client_env *env, char *why, size_t len)
+{
+	static const char *const known[] = { NULL };
+
+	return client_opts_known(env, known, why, len);
+}
+
 /* monitor_start - open the socket now (so nothing sent after this instant is
  * missed) and spawn the reading task. */
 void monitor_start(const struct client_env *env)

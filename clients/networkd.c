@@ -12,8 +12,9 @@
  * not DORMANT). Left out: udev (the link counts as initialised at once),
  * addresses, routes and the DHCP engines started on carrier.
  *
- * Options: link=NAME (required). Metric: networkd.NAME.up_to_carrier_ms,
- * from sending the SETLINK that brings the link up to "Gained carrier".
+ * Options: link=NAME (default eth0; a valid interface name). Metric:
+ * networkd.NAME.up_to_carrier_ms, from sending the SETLINK that brings the
+ * link up to "Gained carrier".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include "clients/client.h"
 #include "sim/ipmon.h"
 #include "sim/metrics.h"
+#include "sim/scenario.h"
 #include "sim/transport.h"
 
 enum nd_state { ND_DUMP, ND_BARRIER, ND_SETLINK, ND_AFTER, ND_DONE };
@@ -225,18 +227,51 @@ static void networkd_task(void *arg)
 	free(nd);
 }
 
+/* The link to manage into @link: 0, or -EINVAL with the reason in @why.
+ * Both the scenario check and networkd_start() read it here. */
+static int networkd_options(const struct client_env *env, char link[IFNAMSIZ], char *why,
+			    size_t len)
+{
+	static const char *const known[] = { "link", NULL };
+	const char *v = env->opt(env->action, "link");
+	const char *bad = v ? scn_check_ifname(v) : NULL;
+
+	if (client_opts_known(env, known, why, len))
+		return -EINVAL;
+	if (bad) {
+		snprintf(why, len, "link='%s': %s", v, bad);
+		return -EINVAL;
+	}
+	snprintf(link, IFNAMSIZ, "%s", v ? v : "eth0");
+	return 0;
+}
+
+/* networkd_check_opts - the options of `client networkd`, while the
+ * scenario is read. */
+int networkd_check_opts(const struct client_env *env, char *why, size_t len)
+{
+	char link[IFNAMSIZ];
+
+	return networkd_options(env, link, why, len);
+}
+
 /* networkd_start - open networkd's socket and start managing link=NAME. */
 void networkd_start(const struct client_env *env)
 {
 	struct networkd *nd = calloc(1, sizeof(*nd));
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
-	const char *link = env->opt(env->action, "link");
 	int big = 128 << 20;	/* RCVBUF_SIZE in networkd-manager.c */
+	char why[256];
 
 	if (!nd)
 		return;
+	if (networkd_options(env, nd->link, why, sizeof(why))) {
+		/* the scenario check refused it already, unless skipped */
+		fprintf(stderr, "nlsim: client networkd: %s\n", why);
+		free(nd);
+		return;
+	}
 	nd->env = *env;
-	snprintf(nd->link, sizeof(nd->link), "%s", link ? link : "eth0");
 	nd->operstate = -1;
 	nd->up_sent = -1;
 	nd->fd = sim_socket_open(env->w, env->net);

@@ -436,44 +436,94 @@ static void vswitchd_task(void *arg)
 	ovs_put(o);
 }
 
-static bool opt_onoff(const struct client_env *env, const char *key, bool *out)
+/* The options of `client ovs`, as ovs_options() reads them. */
+struct ovs_opts {
+	enum ovs_variant variant;
+	bool veth_status;
+	bool log;
+	int rcvbuf;
+};
+
+static int opt_onoff(const struct client_env *env, const char *key, bool *out, char *why,
+		     size_t len)
 {
 	const char *v = env->opt(env->action, key);
 
 	*out = v && strcmp(v, "on") == 0;
 	if (!v || *out || strcmp(v, "off") == 0)
-		return true;
-	fprintf(stderr, "nlsim: client ovs: %s='%s': expected on or off\n", key, v);
-	return false;
+		return 0;
+	snprintf(why, len, "%s='%s': expected on or off", key, v);
+	return -EINVAL;
 }
 
-/* The options; false (and a message) for a bad value. */
-static bool ovs_options(struct ovs *o, const struct client_env *env)
+static int opt_variant(const struct client_env *env, enum ovs_variant *out, char *why,
+		       size_t len)
 {
 	const char *v = env->opt(env->action, "variant");
-	const char *rb = env->opt(env->action, "rcvbuf");
-	bool ok = opt_onoff(env, "veth_status", &o->veth_status) &
-		  opt_onoff(env, "log", &o->log);
+
+	*out = v && strcmp(v, "series") == 0 ? OVS_SERIES : OVS_MAIN;
+	if (!v || strcmp(v, "series") == 0 || strcmp(v, "main") == 0)
+		return 0;
+	snprintf(why, len, "variant='%s': expected main or series", v);
+	return -EINVAL;
+}
+
+static int opt_rcvbuf(const struct client_env *env, int *out, char *why, size_t len)
+{
+	const char *v = env->opt(env->action, "rcvbuf");
 	char *end = NULL;
 	long n;
 
-	o->variant = v && strcmp(v, "series") == 0 ? OVS_SERIES : OVS_MAIN;
-	if (v && strcmp(v, "series") != 0 && strcmp(v, "main") != 0) {
-		fprintf(stderr, "nlsim: client ovs: variant='%s': expected main or series\n", v);
-		ok = false;
+	*out = OVS_RCVBUF;
+	if (!v)
+		return 0;
+	n = strtol(v, &end, 10);
+	if (end == v || *end || n < 1 || n > (1L << 30)) {
+		snprintf(why, len, "rcvbuf='%s': expected bytes, 1..1073741824", v);
+		return -EINVAL;
 	}
-	o->rcvbuf = OVS_RCVBUF;
-	if (rb) {
-		n = strtol(rb, &end, 10);
-		if (end == rb || *end || n < 1 || n > (1L << 30)) {
-			fprintf(stderr, "nlsim: client ovs: rcvbuf='%s': expected bytes, "
-				"1..1073741824\n", rb);
-			ok = false;
-		} else {
-			o->rcvbuf = (int)n;
-		}
+	*out = (int)n;
+	return 0;
+}
+
+/* The options into @oo: 0, or -EINVAL with the first bad one in @why. Both
+ * the scenario check and ovs_start() read them here. */
+static int ovs_options(const struct client_env *env, struct ovs_opts *oo, char *why,
+		       size_t len)
+{
+	static const char *const known[] = { "variant", "veth_status", "log", "rcvbuf", NULL };
+
+	return client_opts_known(env, known, why, len) ?:
+	       opt_variant(env, &oo->variant, why, len) ?:
+	       opt_onoff(env, "veth_status", &oo->veth_status, why, len) ?:
+	       opt_onoff(env, "log", &oo->log, why, len) ?:
+	       opt_rcvbuf(env, &oo->rcvbuf, why, len);
+}
+
+/* ovs_check_opts - the options of `client ovs`, while the scenario is read. */
+int ovs_check_opts(const struct client_env *env, char *why, size_t len)
+{
+	struct ovs_opts oo;
+
+	return ovs_options(env, &oo, why, len);
+}
+
+/* Read the options into @o; false (and a message) for a bad one, which the
+ * scenario check has already refused unless the caller skipped it. */
+static bool ovs_read_options(struct ovs *o, const struct client_env *env)
+{
+	struct ovs_opts oo;
+	char why[256];
+
+	if (ovs_options(env, &oo, why, sizeof(why))) {
+		fprintf(stderr, "nlsim: client ovs: %s\n", why);
+		return false;
 	}
-	return ok;
+	o->variant = oo.variant;
+	o->veth_status = oo.veth_status;
+	o->log = oo.log;
+	o->rcvbuf = oo.rcvbuf;
+	return true;
 }
 
 /* ovs_start - `client ovs`: open the sockets and start ovs-vswitchd. */
@@ -492,7 +542,7 @@ void ovs_start(const struct client_env *env)
 	o->stats_timer = INT64_MIN;
 	o->rbuf = malloc(65536);
 	read_costs(o);
-	if (!ovs_options(o, env) || !o->rbuf || open_sockets(o) < 0) {
+	if (!ovs_read_options(o, env) || !o->rbuf || open_sockets(o) < 0) {
 		ovs_free(o);
 		return;
 	}

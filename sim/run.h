@@ -8,6 +8,8 @@
 
 #define RUN_MAX_SETS 64
 
+struct scn_action;
+
 struct run_opts {
 	const char *file;
 	const char *name;	/* shown for @file if set: the user's file, @file its expanded copy */
@@ -29,5 +31,7 @@ int scenario_run(const struct run_opts *o);
 
 /* Names for the parser's checks and `nlsim` listings. */
 bool run_param_ok(const char *key);
+/* The options of a `client` action, for the parser's check (sim/scenario.c). */
+bool run_client_opts_ok(const struct scn_action *a, char *why, size_t len);
 
 #endif /* NLSIM_SIM_RUN_H */

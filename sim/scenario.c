@@ -361,6 +361,27 @@ static bool hook_client_ok(const char *kind, void *data)
 	return client_kind_find(kind) != NULL;
 }
 
+/**
+ * run_client_opts_ok - whether the model of `client` action @a takes its options
+ * @why: receives the reason when not
+ *
+ * The model checks them as it reads them when it starts, with only the
+ * action at hand (no world yet). An unknown kind is left to the kind check.
+ */
+bool run_client_opts_ok(const struct scn_action *a, char *why, size_t len)
+{
+	const struct client_kind *ck = client_kind_find(a->arg[0]);
+	struct client_env env = { .opt = opt_of, .action = a };
+
+	return !ck || ck->check(&env, why, len) == 0;
+}
+
+static bool hook_client_opts_ok(const struct scn_action *a, char *why, size_t len, void *data)
+{
+	(void)data;
+	return run_client_opts_ok(a, why, len);
+}
+
 bool run_param_ok(const char *key)
 {
 	return kernel_param_exists(key) || !strcmp(key, "profile") || !strcmp(key, "seed");
@@ -527,6 +548,7 @@ static int write_metrics(struct runner *r, const char *path)
 int scenario_run(const struct run_opts *o)
 {
 	struct scn_hooks hooks = { .profile_ok = hook_profile_ok, .client_ok = hook_client_ok,
+				   .client_opts_ok = hook_client_opts_ok,
 				   .param_ok = hook_param_ok };
 	struct runner r = { .out = o->out, .quiet = o->quiet };
 	struct outputs *outs = NULL;

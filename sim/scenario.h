@@ -14,8 +14,8 @@
  * parser validates everything it can without the kernel model: statement
  * and verb names, argument counts, options, durations, numbers, MACs, flag
  * and operstate names, netns declarations, the single `run`. Names that only
- * the runner knows (profiles, clients, parameters) are checked through
- * struct scn_hooks.
+ * the runner knows (profiles, clients, parameters) and the options of a
+ * client are checked through struct scn_hooks.
  */
 #ifndef NLSIM_SIM_SCENARIO_H
 #define NLSIM_SIM_SCENARIO_H
@@ -174,10 +174,15 @@ struct scenario {
 
 /* Name checks the runner supplies; every member may be NULL (then any name
  * is accepted). The *_names callbacks return a space-separated list of the
- * valid names for error messages. */
+ * valid names for error messages. client_opts_ok checks the options of a
+ * `client` action (`at` or `every`) of a known kind once they are all read:
+ * false with a one-line reason in @why, which the parser reports as
+ * "file:line: client KIND: why". */
 struct scn_hooks {
 	bool (*profile_ok)(const char *name, void *data);
 	bool (*client_ok)(const char *kind, void *data);
+	bool (*client_opts_ok)(const struct scn_action *a, char *why, size_t len,
+			       void *data);
 	bool (*param_ok)(const char *key, void *data);
 	const char *(*profile_names)(void *data);
 	const char *(*client_names)(void *data);
@@ -209,6 +214,8 @@ const char *scn_opt(const struct scn_action *a, const char *key);
 int scn_action_cmp(const void *a, const void *b);
 
 const char *scn_verb_name(enum scn_verb verb);
+/* Whether @s is a valid interface name: NULL, or why not. */
+const char *scn_check_ifname(const char *s);
 /* "650ms" -> 650000000: 0, -EINVAL (syntax), -ERANGE (too large). */
 int scn_parse_duration(const char *s, int64_t *out);
 
@@ -291,7 +298,6 @@ const char *scn_read_duration(const char *s, int64_t *out);
 const char *scn_read_u64(const char *s, uint64_t *out);
 const char *scn_read_number(const char *s, double *out);
 const char *scn_read_mac(const char *s, uint8_t mac[6]);
-const char *scn_check_ifname(const char *s);
 bool scn_is_ident(const char *s);
 
 #endif /* NLSIM_SIM_SCENARIO_H */

@@ -272,6 +272,17 @@ struct scn_action *scn_new_action(struct parser *p, enum scn_verb verb,
 	return a;
 }
 
+/* The options of a `client` action, through the runner's hook: the model
+ * refuses what it would refuse when it starts, before anything runs. */
+static int check_client_opts(struct parser *p, const struct scn_action *a)
+{
+	char why[256] = "bad options";
+
+	if (!p->h->client_opts_ok || p->h->client_opts_ok(a, why, sizeof(why), p->h->data))
+		return 0;
+	return scn_perr(p, "client %s: %s", a->arg[0], why);
+}
+
 int scn_parse_action(struct parser *p, int from, sim_time_t at,
 		     struct scn_action **out)
 {
@@ -315,7 +326,7 @@ int scn_parse_action(struct parser *p, int from, sim_time_t at,
 	a->nopts = pa.nopts;
 	if (verb != SCN_RTNL_HOLD)
 		a->netns = scn_opt(a, "netns") ?: "init";
-	return 0;
+	return verb == SCN_CLIENT ? check_client_opts(p, a) : 0;
 }
 
 /* The expectation as written, one space between tokens, quoted as needed. */

@@ -92,9 +92,17 @@ struct sweep {
 static bool hook_profile(const char *n, void *d) { (void)d; return kernel_profile_exists(n); }
 static bool hook_client(const char *n, void *d) { (void)d; return client_kind_find(n) != NULL; }
 static bool hook_param(const char *n, void *d) { (void)d; return run_param_ok(n); }
+static bool hook_client_opts(const struct scn_action *a, char *why, size_t len, void *d)
+{
+	(void)d;
+	return run_client_opts_ok(a, why, len);
+}
 
+/* The runner's checks: every combination is checked before any runs, so a
+ * grid value a client refuses stops the sweep with file:line, exit 2. */
 static const struct scn_hooks hooks = {
-	.profile_ok = hook_profile, .client_ok = hook_client, .param_ok = hook_param,
+	.profile_ok = hook_profile, .client_ok = hook_client,
+	.client_opts_ok = hook_client_opts, .param_ok = hook_param,
 };
 
 /* The value of axis @a in combination @c (first axis slowest). */

@@ -64,6 +64,19 @@ awk -v a="$t0" -v b="$t1" 'BEGIN{exit !(b > a)}' && ok "delay costs time ($t0 < 
 "$nlsim" sweep "$tmp/s.nls" --grid nosuchkey=1,2 > /dev/null 2> "$tmp/e"; st=$?
 [ $st = 2 ] && grep -q "nosuchkey" "$tmp/e" && ok "unknown grid key: exit 2" ||
 	ko "unknown grid key: exit $st"
+# a grid value a client refuses: file:line of the expanded action, no run
+"$nlsim" sweep "$tmp/s.nls" --grid pods=on,maybe --csv "$tmp/maybe.csv" > /dev/null \
+	2> "$tmp/e"; st=$?
+[ $st = 2 ] && [ ! -e "$tmp/maybe.csv" ] &&
+	grep -qx "$tmp/s.nls:5: client churn: pod_netns='maybe': expected on or off" "$tmp/e" &&
+	ok "bad client option in the grid: exit 2" ||
+	ko "bad client option in the grid: exit $st: $(cat "$tmp/e")"
+"$nlsim" sweep scenarios/ovs-churn.nls --grid variant=main,bogus --csv "$tmp/bogus.csv" \
+	> /dev/null 2> "$tmp/e"; st=$?
+[ $st = 2 ] && [ ! -e "$tmp/bogus.csv" ] &&
+	grep -q "^scenarios/ovs-churn.nls:[0-9]*: client ovs: variant='bogus': expected main or series$" \
+		"$tmp/e" && ok "bad ovs variant in the grid: exit 2" ||
+	ko "bad ovs variant in the grid: exit $st: $(cat "$tmp/e")"
 printf 'run 1s\nat 0 client churn ifaces=${n}\n' > "$tmp/bad.nls"
 "$nlsim" run "$tmp/bad.nls" > /dev/null 2> "$tmp/e"; st=$?
 [ $st = 2 ] && grep -q "bad.nls:2: variable 'n' has no value" "$tmp/e" &&

@@ -706,6 +706,57 @@ static void null_hooks_accept_any_name(void)
 	scenario_free(s);
 }
 
+/* A runner's client_opts_ok: counts its calls in @data; refuses
+ * variant=bad, and says nothing when it refuses silent=1. */
+static bool client_opts_ok(const struct scn_action *a, char *why, size_t len, void *data)
+{
+	const char *v = scn_opt(a, "variant");
+
+	(*(int *)data)++;
+	if (scn_opt(a, "silent"))
+		return false;
+	if (!v || strcmp(v, "bad"))
+		return true;
+	snprintf(why, len, "variant='%s' refused (%d options)", v, a->nopts);
+	return false;
+}
+
+/* @text must fail under hooks @h with exactly the message @want. */
+static void check_hook_error(const struct scn_hooks *h, const char *text, const char *want)
+{
+	struct scenario *s = scenario_parse_string("t.nls", text, h, err, sizeof(err));
+
+	CU_ASSERT_PTR_NULL(s);
+	ASSERT_EQ_STR(err, want);
+	scenario_free(s);
+}
+
+static void client_options_go_through_the_hook(void)
+{
+	struct scn_hooks h = hooks;
+	struct scenario *s;
+	int calls = 0;
+
+	h.client_opts_ok = client_opts_ok;
+	h.data = &calls;
+	s = scenario_parse_string("t.nls", "run 1s\nat 0 client ovs variant=good\nat 0 up d0\n"
+				  "every 1ms client churn ifaces=2\n", &h, err, sizeof(err));
+	REQUIRE(s != NULL);
+	ASSERT_EQ_INT(calls, 2);	/* once per client action, no other */
+	scenario_free(s);
+	check_hook_error(&h, "run 1s\nat 0 client ovs netns=init variant=bad\n",
+			 "t.nls:2: client ovs: variant='bad' refused (2 options)");
+	check_hook_error(&h, "run 1s\n\nevery 10ms until=500ms client churn variant=bad\n",
+			 "t.nls:3: client churn: variant='bad' refused (1 options)");
+	check_hook_error(&h, "run 1s\nat 0 client ovs silent=1\n",
+			 "t.nls:2: client ovs: bad options");
+	calls = 0;	/* an unknown kind stops at the kind check */
+	check_hook_error(&h, "run 1s\nat 0 client ovz variant=bad\n",
+			 "t.nls:2: unknown client 'ovz' (expected one of: "
+			 "monitor networkd ovs churn contender)");
+	ASSERT_EQ_INT(calls, 0);
+}
+
 static void errors_fit_any_buffer(void)
 {
 	char small[8];
@@ -887,6 +938,7 @@ TEST_SUITE(scenario_parse, NULL, NULL,
 	   TEST_CASE(timeline_order_is_recorded),
 	   TEST_CASE(params_sweeps_and_overrides),
 	   TEST_CASE(null_hooks_accept_any_name),
+	   TEST_CASE(client_options_go_through_the_hook),
 	   TEST_CASE(errors_fit_any_buffer),
 	   TEST_CASE(files_are_read_whole),
 	   TEST_CASE(bad_fixtures_fail_as_documented),
