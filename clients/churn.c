@@ -25,8 +25,9 @@
  * NEW simulated NETLINK_ROUTE socket (in ns<i> for `ip -n`), sends one
  * request and waits for the ACK (clients/iproute.c), so it pays whatever the
  * kernel model charges, RTNL waits included. `ip netns add` creates the
- * namespace directly (kernel_netns_add, no netlink; only its process start
- * is charged). Every `ovs-vsctl` pays vsctl_exec_us (process start, OVSDB
+ * namespace directly (kernel_netns_add, no netlink): its process start, lo's
+ * registration under RTNL and netns_rtnl delayed calls (netns_add below).
+ * Every `ovs-vsctl` pays vsctl_exec_us (process start, OVSDB
  * connection and transaction) and then blocks until vswitchd applied the
  * change (ovs-vsctl's wait_for_reload, clients.md §4.1). Time passes only
  * there: the script does nothing in between, as a shell script that runs the
@@ -152,55 +153,31 @@ static void vsctl(struct churn *c, bool add, const char *name, int i)
 	churn_check(c, err, add ? "ovs-vsctl add-port" : "ovs-vsctl del-port", i);
 }
 
-/* `ip netns add`: the namespace is made from an event, outside any task:
- * kernel_netns_add registers lo with RTNL merely marked as held (it was
- * written for set-up time), which is only safe when nothing can run while
- * the registration charges its cost. Then netns_rtnl holds of cost.register
- * each, class driver, are charged from the script's task: they pay the
+/* `ip netns add`: setup_net from the script's task. lo registers through
+ * register_netdev(), under RTNL for cost.register, class register: its
+ * rtnl_lock_killable() is not what delay-kfunc hooks (loopback_net_init).
+ * Then netns_rtnl holds of cost.register each, class driver, pay the
  * injected delay like any out-of-line rtnl_lock(). On Debian's 6.1 and 6.12
  * builds (scripts/check-rtnl-inlining.sh) setup_net itself calls rtnl_lock()
- * only on its error path and lo registers through rtnl_lock_killable(),
- * which delay-kfunc on rtnl_lock does not see. What remains is one call per
- * loaded IPv4 tunnel type (ip_tunnel_init_net: tunl0, gre0, gretap0,
- * erspan0, ip_vti0); the IPv6 tunnels register theirs through
- * register_netdev. A fitted netns_rtnl above that stands for other delayed
- * work on the script's path. */
-struct netns_ev {
-	struct sim_event ev;
-	struct kernel *k;
-	struct sim_engine *e;
-	const char *name;
-	struct net *net;
-	int err;
-	bool done;
-	struct sim_waitq wq;
-};
-
-static void netns_fire(struct sim_event *ev)
-{
-	struct netns_ev *ne = container_of(ev, struct netns_ev, ev);
-
-	ne->err = kernel_netns_add(ne->k, ne->name, &ne->net);
-	ne->done = true;
-	sim_waitq_wake_all(ne->e, &ne->wq);
-}
-
+ * only on its error path; what remains is one call per loaded IPv4 tunnel
+ * type (ip_tunnel_init_net: tunl0, gre0, gretap0, erspan0, ip_vti0), the
+ * IPv6 tunnels registering theirs through register_netdev. A fitted
+ * netns_rtnl above that stands for other delayed work on the script's
+ * path. */
 static struct net *netns_add(struct churn *c, const char *name, int i)
 {
-	struct netns_ev ne = { .k = c->k, .e = c->e, .name = name };
+	struct net *net = NULL;
 	double hold = 0;
+	int err;
 
 	c->ip_cmds++;
 	sim_task_sleep(c->e, c->ip_exec);
-	sim_event_init(&ne.ev, netns_fire);
-	sim_event_schedule(c->e, &ne.ev, sim_now(c->e));
-	while (!ne.done)
-		sim_task_wait(c->e, &ne.wq);
-	churn_check(c, ne.err, "ip netns add", i);
+	err = kernel_netns_add(c->k, name, &net);
+	churn_check(c, err, "ip netns add", i);
 	kernel_param_get(c->k, "cost.register", &hold);
-	for (int n = 0; ne.net && n < c->netns_rtnl; n++)
+	for (int n = 0; !err && n < c->netns_rtnl; n++)
 		kernel_rtnl_hold(c->k, RTNL_CLASS_DRIVER, (ktime_t)(hold * 1000));
-	return ne.net;
+	return err ? NULL : net;
 }
 
 static void names(int i, char *h, char *p, char *ns)

@@ -157,7 +157,7 @@ awk -F, '
 	END {
 		for (j = 1; j <= m; j++) {
 			k = order[j]; split(k, a, " "); first = 1
-			nc = split("rtnetlink dump ioctl ethtool linkwatch genetlink driver addrconf contender", cl, " ")
+			nc = split("rtnetlink dump ioctl ethtool linkwatch genetlink driver addrconf register contender", cl, " ")
 			for (ci = 1; ci <= nc; ci++) if (acq[k, c = cl[ci]] > 0) {
 				printf "| %s | %s | %s | %s | %s | %s | %.0f | %.3f | %.3f |\n",
 					first ? a[1] : "", first ? a[2] : "", first ? a[3] : "",
