@@ -17,6 +17,7 @@ paste -d, <(col rtnl.delay) <(col variant) <(col churn.total_s) <(col ovs.reques
 	awk -F, 'BEGIN { printf "   %-10s %-7s %10s %10s %15s %17s %15s\n", "delay(us)", "variant",
 			  "total (s)", "GETLINKs", "rtnetlink (ms)", "ethtool+ovs (ms)", "vsctl wait (s)" }
 		 { printf "   %-10s %-7s %10.3f %10d %15.1f %17.1f %15.3f\n", $1, $2, $3, $4, $5, $6 + $7, $8 }'
-echo "   (delayed time by caller, under the default hypothesis: every RTNL user pays the"
-echo "    delay, one interface churned at a time; the published experiment, the two"
-echo "    hypotheses and what they do not explain: docs/reproductions/ovs-event-driven.md)"
+echo "   (delayed time by caller, under the default hypothesis A: the out-of-line rtnl_lock()"
+echo "    callers pay the delay, as on Debian's 6.1 and 6.12 kernels, plus a fitted share of"
+echo "    rtnetlink calls; the published experiment, the two hypotheses and what they do"
+echo "    not explain: docs/reproductions/ovs-event-driven.md)"
