@@ -157,9 +157,9 @@ static void vsctl(struct churn *c, bool add, const char *name, int i)
  * register_netdev(), under RTNL for cost.register, class register: its
  * rtnl_lock_killable() is not what delay-kfunc hooks (loopback_net_init).
  * Then netns_rtnl holds of cost.register each, class driver, pay the
- * injected delay like any out-of-line rtnl_lock(). On Debian's 6.1 and 6.12
+ * injected delay like any out-of-line rtnl_lock(). On Debian's 6.1, 6.12 and 7.2
  * builds (scripts/check-rtnl-inlining.sh) setup_net itself calls rtnl_lock()
- * only on its error path; what remains is one call per loaded IPv4 tunnel
+ * at most on its error path; what remains is one call per loaded IPv4 tunnel
  * type (ip_tunnel_init_net: tunl0, gre0, gretap0, erspan0, ip_vti0), the
  * IPv6 tunnels registering theirs through register_netdev. A fitted
  * netns_rtnl above that stands for other delayed work on the script's

@@ -35,10 +35,14 @@ if [ -z "$deb" ]; then
 	deb=$(ls "$work"/linux-image-*-dbg_*.deb)
 fi
 echo "# package: $(basename "$deb")"
+# vmlinux is usr/lib/debug/boot/vmlinux-ABI up to 6.12, lib/modules/ABI/vmlinux
+# (with boot/ a symlink) in 7.x: take both, keep the regular file.
 dpkg-deb --fsys-tarfile "$deb" |
 	tar -x -C "$work" --wildcards './usr/lib/debug/boot/vmlinux-*' \
-		'./usr/lib/debug/lib/modules/*/kernel/net/openvswitch/openvswitch.ko'
-vmlinux=$(ls "$work"/usr/lib/debug/boot/vmlinux-*)
+		'./usr/lib/debug/lib/modules/*/vmlinux' \
+		'./usr/lib/debug/lib/modules/*/kernel/net/openvswitch/openvswitch.ko' 2>/dev/null || true
+vmlinux=$(find "$work/usr/lib/debug" -name 'vmlinux*' -type f | head -n1)
+[ -n "$vmlinux" ] || { echo "check-rtnl-inlining.sh: no vmlinux in $deb" >&2; exit 2; }
 ovsko=$(find "$work/usr/lib/debug/lib/modules" -name openvswitch.ko | head -n1)
 
 echo
@@ -54,14 +58,24 @@ echo "## 2. Functions of vmlinux that call rtnl_lock() out of line (delayed by d
 objdump -d --no-show-raw-insn "$vmlinux" |
 	awk '/^[0-9a-f]+ <.*>:$/ { fn = substr($2, 2, length($2) - 3) }
 	     /call.*<rtnl_lock>$/ { sub(":", "", $1); print $1, fn }' >"$work/sites"
-cut -d' ' -f1 "$work/sites" | addr2line -e "$vmlinux" |
-	sed 's|^.*/build_[^/]*/||; s|:.*$||' >"$work/files"
+# addr2line -a -i: per call site, its address, then the inline chain from
+# the call's own location (maybe a header's inline helper, such as 7.x's
+# rtnl_net_lock()) out to the function that contains it.
+cut -d' ' -f1 "$work/sites" | addr2line -a -i -e "$vmlinux" |
+	sed 's|^.*/build_[^/]*/||; s|:[0-9?]*\( (discriminator [0-9]*)\)*$||' |
+	awk '/^0x/ { if (n) print first, last; n = 0; next }
+	     { if (!n++) first = $0; last = $0 }
+	     END { if (n) print first, last }' >"$work/files"
 paste -d' ' "$work/sites" "$work/files" |
-	awk '{ n[$3 " " $2]++ } END { for (k in n) { split(k, a, " "); printf "    %-40s %-28s %d\n", a[1], a[2], n[k] } }' |
+	awk '{ via = $3 == $4 ? "" : "via " $3; n[$4 " " $2 " " via]++ }
+	     END { for (k in n) { split(k, a, " ")
+		   printf "    %-34s %-34s %2d %s\n", a[1], a[2], n[k], a[3] ? a[3] " " a[4] : "" } }' |
 	sort >"$work/callers"
 cat "$work/callers"
 echo "    $(wc -l <"$work/sites") call sites in $(wc -l <"$work/callers") functions;" \
-	"in net/core/rtnetlink.c: $(grep -c ' net/core/rtnetlink.c ' <(awk '{print " " $1 " "}' "$work/callers") || true)"
+	"in functions of net/core/rtnetlink.c: $(awk '$1 == "net/core/rtnetlink.c"' "$work/callers" | wc -l)"
+echo "    (rtnetlink doit handlers of other files that lock for themselves, e.g. through"
+echo "    rtnl_net_lock(), are listed under their own file: those requests are delayed)"
 
 echo
 echo "## 3. openvswitch.ko functions that call rtnl_lock() (a module always calls it out of line)"

@@ -18,6 +18,6 @@ paste -d, <(col rtnl.delay) <(col variant) <(col churn.total_s) <(col ovs.reques
 			  "total (s)", "GETLINKs", "rtnetlink (ms)", "ethtool+ovs (ms)", "vsctl wait (s)" }
 		 { printf "   %-10s %-7s %10.3f %10d %15.1f %17.1f %15.3f\n", $1, $2, $3, $4, $5, $6 + $7, $8 }'
 echo "   (delayed time by caller, under the default hypothesis A: the out-of-line rtnl_lock()"
-echo "    callers pay the delay, as on Debian's 6.1 and 6.12 kernels, plus a fitted share of"
+echo "    callers pay the delay, as on Debian's 6.1, 6.12 and 7.2 kernels, plus a fitted share of"
 echo "    rtnetlink calls; the published experiment, the two hypotheses and what they do"
 echo "    not explain: docs/reproductions/ovs-event-driven.md)"

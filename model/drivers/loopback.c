@@ -38,8 +38,8 @@ int loopback_net_init(struct net *net)
 	dev->addr_assign_type = 0;
 	dev->ifindex = 1;
 	/* loopback_net_init registers lo with register_netdev(), which takes
-	 * RTNL through rtnl_lock_killable() (v5.8 to v6.18; Debian's 6.1 and
-	 * 6.12 binaries, docs/kernel-measurements.md), not rtnl_lock(): a
+	 * RTNL through rtnl_lock_killable() (v5.8 to v6.18; Debian's 6.1, 6.12
+	 * and 7.2 binaries, docs/kernel-measurements.md), not rtnl_lock(): a
 	 * delay-kfunc on rtnl_lock does not see it, hence its own class, not
 	 * delayed by default. At boot no task exists and nothing else runs:
 	 * mark RTNL held for the assertions only. From a task (`ip netns add`
